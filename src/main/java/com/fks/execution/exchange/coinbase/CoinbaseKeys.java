@@ -145,7 +145,8 @@ public final class CoinbaseKeys {
         expectTag(der, at, 0x30);
         readLength(der, at);
         expectTag(der, at, 0x02);
-        at[0] += readLength(der, at);
+        int versionLength = readLength(der, at);
+        at[0] += versionLength;
         expectTag(der, at, 0x04);
         int keyLength = readLength(der, at);
         if (keyLength != 32) {
