@@ -19,7 +19,7 @@ final class AlertmanagerFiles {
         MonitoringFiles.copyTree(MonitoringFiles.alertmanagerDir(), dir);
         Path config = dir.resolve("alertmanager.yml");
         String original = MonitoringFiles.read(config);
-        int mounts = original.split(java.util.regex.Pattern.quote(SECRETS_MOUNT), -1).length - 1;
+        int mounts = original.split(java.util.regex.Pattern.quote("api_url_file: " + SECRETS_MOUNT), -1).length - 1;
         if (mounts != 3) {
             throw new AssertionError("expected the 3 receivers to read their URL under " + SECRETS_MOUNT
                     + ", found " + mounts + " references");
