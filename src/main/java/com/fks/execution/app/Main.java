@@ -1,7 +1,23 @@
 package com.fks.execution.app;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** fks-execution's command line: serve (and the tools that come with it). */
+@Command(name = "fks-execution", mixinStandardHelpOptions = true, version = "fks-execution 0.1.0",
+        description = "Execution service of the FKS trading platform: TradingView webhooks in, exchange orders out.",
+        subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+
     public static void main(String[] args) {
-        System.out.println("fks-execution");
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
     }
 }

@@ -1,0 +1,203 @@
+package com.fks.execution.app;
+
+import ch.qos.logback.classic.Level;
+import com.fks.execution.config.Settings;
+import com.fks.execution.config.WebhookSecretFile;
+import com.fks.execution.exchange.ExchangeClient;
+import com.fks.execution.exchange.ExchangeRegistry;
+import com.fks.execution.exchange.paper.PaperExchange;
+import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.execution.ExecutionEngine;
+import com.fks.execution.intake.AlertParser;
+import com.fks.execution.intake.AlertValidator;
+import com.fks.execution.intake.Authenticator;
+import com.fks.execution.intake.ClientAddressResolver;
+import com.fks.execution.intake.IpAllowList;
+import com.fks.execution.intake.ReplayWindow;
+import com.fks.execution.intake.WebhookPipeline;
+import com.fks.execution.metrics.ExecutionMetrics;
+import com.fks.execution.order.Database;
+import com.fks.execution.order.JdbcOrderStore;
+import com.fks.execution.ratelimit.LocalRateLimiter;
+import com.fks.execution.ratelimit.RateLimiter;
+import com.fks.execution.risk.KillSwitch;
+import com.fks.execution.risk.RiskCheck;
+import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The composition root: builds every part with plain constructors, starts them, and stops them in order. */
+public final class Application implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Application.class);
+    static final Duration REQUEST_DRAIN = Duration.ofSeconds(10);
+    static final Duration ENGINE_DRAIN = Duration.ofSeconds(15);
+
+    private final Settings settings;
+    private final WebhookSecretFile.Resolved secret;
+    private final HikariDataSource dataSource;
+    private final JdbcOrderStore store;
+    private final ExecutionMetrics metrics;
+    private final RateLimiter rateLimiter;
+    private final ExecutionEngine engine;
+    private final Readiness readiness;
+    private final Javalin mainServer;
+    private final Javalin metricsServer;
+    private final PaperOrderBook paperBook;
+    private volatile boolean stopped;
+
+    private Application(Settings settings) throws IOException {
+        this.settings = settings;
+        setLogLevel(settings.logLevel());
+        Clock clock = Clock.systemUTC();
+        this.secret = WebhookSecretFile.resolve(settings);
+        this.metrics = new ExecutionMetrics();
+        this.dataSource = Database.open(settings.database(), settings.dataDir());
+        this.store = new JdbcOrderStore(dataSource, dataSource);
+        KillSwitch killSwitch = new KillSwitch(store, clock);
+        this.paperBook = new PaperOrderBook(dataSource);
+        ExchangeRegistry exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
+        String owner = ownerName();
+        this.engine = new ExecutionEngine(store, exchanges, killSwitch, metrics, new ExecutionEngine.Limits(
+                settings.orderQueueCapacity(), settings.orderLease(), settings.orderMaxWait(),
+                settings.circuitBreakerThreshold(), settings.circuitBreakerTimeout()), owner,
+                settings.database().isEmbedded(), clock);
+        this.rateLimiter = new LocalRateLimiter(settings.rateLimitRequests(), settings.rateLimitWindow());
+        metrics.gauge("execution.rate.limit.backend", "1 for the rate-limit backend in use", () -> 1, "backend", "local");
+        this.readiness = new Readiness(store);
+        AlertParser parser = new AlertParser();
+        WebhookPipeline pipeline = new WebhookPipeline(new WebhookPipeline.Parts(settings.maxBodyBytes(),
+                settings.minConfidence(), new ClientAddressResolver(settings.trustedProxies()),
+                new IpAllowList(settings.ipAllowList()), rateLimiter, parser,
+                new Authenticator(secret.secret().value()),
+                new ReplayWindow(settings.webhookMaxAge(), clock),
+                new AlertValidator(parser.mapper(), settings.defaultExchange(), metrics::nanReplacement),
+                new RiskCheck(settings.maxOrderSizeUsd()), killSwitch, exchanges, store, engine, metrics,
+                readiness::acceptsWork, clock));
+        HttpApi api = new HttpApi(pipeline, store, killSwitch, metrics, readiness,
+                new BearerToken(settings.adminToken() == null ? null : settings.adminToken().value()), parser.mapper());
+        this.mainServer = api.mainServer("0.0.0.0", settings.httpPort());
+        this.metricsServer = api.metricsServer("0.0.0.0", settings.metricsPort());
+    }
+
+    /** Builds and starts the service; /ready answers 200 once this returns. */
+    public static Application start(Settings settings) throws IOException {
+        long begin = System.nanoTime();
+        Application app = new Application(settings);
+        try {
+            app.engine.start();
+            app.mainServer.start();
+            app.metricsServer.start();
+            app.readiness.serving();
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        log.info("fks-execution ready in {} ms: http port {}, metrics port {}, store {}, exchanges {}",
+                (System.nanoTime() - begin) / 1_000_000, app.httpPort(), app.metricsPort(),
+                settings.database().isEmbedded() ? "embedded H2 in " + settings.dataDir().toAbsolutePath() : "PostgreSQL",
+                app.exchangeNames());
+        return app;
+    }
+
+    private static List<ExchangeClient> exchanges(Settings settings, PaperOrderBook book, Clock clock) {
+        List<ExchangeClient> clients = new ArrayList<>();
+        clients.add(new PaperExchange(book, settings.paper().latency(), settings.paper().failureRate(), clock));
+        clients.addAll(ExchangeFactory.configured(settings, clock));
+        return clients;
+    }
+
+    private List<String> exchangeNames() {
+        List<String> names = new ArrayList<>();
+        names.add(PaperExchange.NAME);
+        if (settings.binance().isConfigured()) {
+            names.add("binance");
+        }
+        if (settings.coinbase().isConfigured()) {
+            names.add("coinbase");
+        }
+        return names;
+    }
+
+    private static String ownerName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "local");
+        return (host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8)).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static void setLogLevel(String level) {
+        var root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+    }
+
+    public int httpPort() {
+        return mainServer.port();
+    }
+
+    public int metricsPort() {
+        return metricsServer.port();
+    }
+
+    public WebhookSecretFile.Resolved webhookSecret() {
+        return secret;
+    }
+
+    public PaperOrderBook paperBook() {
+        return paperBook;
+    }
+
+    /**
+     * Drains and stops: /ready turns 503 at once and new webhooks get 503 (nothing recorded, so TradingView
+     * resends to another replica); requests in flight finish; the engine finishes or hands back its orders.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        readiness.draining();
+        log.info("draining: no new webhooks, finishing requests in flight");
+        waitForRequests();
+        stopQuietly(mainServer);
+        stopQuietly(metricsServer);
+        engine.drain(ENGINE_DRAIN);
+        rateLimiter.close();
+        store.close();
+        metrics.close();
+        log.info("stopped");
+    }
+
+    private void waitForRequests() {
+        long deadline = System.nanoTime() + REQUEST_DRAIN.toNanos();
+        while (activeRequests() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private double activeRequests() {
+        var gauge = metrics.registry().find("execution.active.requests").gauge();
+        return gauge == null ? 0 : gauge.value();
+    }
+
+    private static void stopQuietly(Javalin server) {
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            log.warn("server did not stop cleanly: {}", e.getMessage());
+        }
+    }
+}

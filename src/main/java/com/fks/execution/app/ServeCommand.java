@@ -1,0 +1,48 @@
+package com.fks.execution.app;
+
+import com.fks.execution.config.Settings;
+import com.fks.execution.config.SettingsLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import sun.misc.Signal;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Runs the service until SIGTERM or SIGINT, then drains and exits 0. */
+@Command(name = "serve", description = "Run the service (configured by environment variables; see README).")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings;
+        try {
+            settings = SettingsLoader.load(System.getenv());
+        } catch (SettingsLoader.InvalidSettingsException e) {
+            for (String problem : e.problems()) {
+                System.err.println("fks-execution: bad configuration: " + problem);
+            }
+            return 2;
+        }
+        Application app;
+        try {
+            app = Application.start(settings);
+        } catch (RuntimeException | java.io.IOException e) {
+            log.error("start-up failed: {}", e.getMessage());
+            System.err.println("fks-execution: start-up failed: " + e.getMessage());
+            return 1;
+        }
+        StartupBanner.print(System.err, settings, app);
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handling the signals ourselves (instead of a shutdown hook) lets the drain finish and the exit code
+        // be 0, which Kubernetes and systemd read as a clean stop.
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        stop.await();
+        log.info("signal received: draining");
+        app.close();
+        return 0;
+    }
+}

@@ -1,0 +1,5 @@
+package com.fks.execution.exchange;
+
+public enum Side {
+    BUY, SELL
+}

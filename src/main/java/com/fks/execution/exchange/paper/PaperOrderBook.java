@@ -1,0 +1,102 @@
+package com.fks.execution.exchange.paper;
+
+import com.fks.execution.exchange.ExchangeException;
+import com.fks.execution.exchange.ExchangeOrder;
+import com.fks.execution.exchange.ExchangeOrderStatus;
+import com.fks.execution.exchange.OrderRequest;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The paper exchange's own record of fills (table paper_orders), keyed by client order id like a real
+ * venue's, so a restart keeps them and a lookup after a lost response finds them.
+ */
+public final class PaperOrderBook {
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /** One fill as the paper exchange recorded it. */
+    public record Fill(String clientOrderId, String symbol, String side, BigDecimal quantity, BigDecimal price) {
+    }
+
+    private final DataSource dataSource;
+
+    public PaperOrderBook(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Fills the order; a client order id already filled returns the earlier fill, as an idempotent venue would. */
+    ExchangeOrder fill(OrderRequest request, String exchangeOrderId, BigDecimal price, Instant at)
+            throws ExchangeException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO paper_orders (client_order_id, exchange_order_id, "
+                     + "symbol, side, order_type, quantity, price, filled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, request.clientOrderId());
+            ps.setString(2, exchangeOrderId);
+            ps.setString(3, request.symbol());
+            ps.setString(4, request.side().name());
+            ps.setString(5, request.type().name());
+            ps.setBigDecimal(6, request.quantity());
+            ps.setBigDecimal(7, price);
+            ps.setLong(8, at.toEpochMilli());
+            ps.executeUpdate();
+            return new ExchangeOrder(request.clientOrderId(), exchangeOrderId, ExchangeOrderStatus.FILLED,
+                    request.quantity(), price);
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return find(request.clientOrderId()).orElseThrow(
+                        () -> ExchangeException.unknownOutcome("paper exchange: order vanished", e));
+            }
+            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+        }
+    }
+
+    Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT exchange_order_id, quantity, price FROM paper_orders WHERE client_order_id = ?")) {
+            ps.setString(1, clientOrderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), ExchangeOrderStatus.FILLED,
+                        rs.getBigDecimal(2).stripTrailingZeros(), rs.getBigDecimal(3).stripTrailingZeros()));
+            }
+        } catch (SQLException e) {
+            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** Every fill, oldest first: what tests compare the service's word against. */
+    public List<Fill> fills() throws SQLException {
+        List<Fill> fills = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT client_order_id, symbol, side, quantity, price FROM paper_orders ORDER BY filled_at")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    fills.add(new Fill(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getBigDecimal(4).stripTrailingZeros(), rs.getBigDecimal(5).stripTrailingZeros()));
+                }
+            }
+        }
+        return fills;
+    }
+
+    void ping() throws ExchangeException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+        }
+    }
+}

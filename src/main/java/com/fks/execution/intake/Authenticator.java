@@ -1,0 +1,87 @@
+package com.fks.execution.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Checks the shared secret (field {@code secret}) or the HMAC header
+ * {@code X-Webhook-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>}. Either one valid authenticates.
+ * Comparisons are constant-time over equal-length digests, so neither content nor length leaks by timing.
+ */
+public final class Authenticator {
+    public static final String SIGNATURE_HEADER = "X-Webhook-Signature";
+    private static final String SIGNATURE_PREFIX = "sha256=";
+
+    /** Why authentication failed; logged (never the values), answered to the client only as one code. */
+    public enum Failure { NO_CREDENTIALS, WRONG_SECRET, BAD_SIGNATURE }
+
+    private final byte[] secretBytes;
+    private final byte[] secretDigest;
+    private final SecretKeySpec hmacKey;
+
+    public Authenticator(String secret) {
+        this.secretBytes = secret.getBytes(StandardCharsets.UTF_8);
+        this.secretDigest = sha256(secretBytes);
+        this.hmacKey = new SecretKeySpec(secretBytes, "HmacSHA256");
+    }
+
+    /** Null when authenticated, else why not. */
+    public Failure check(ObjectNode alert, byte[] rawBody, String signatureHeader) {
+        boolean signatureGiven = signatureHeader != null && !signatureHeader.isBlank();
+        if (signatureGiven && signatureMatches(rawBody, signatureHeader.trim())) {
+            return null;
+        }
+        JsonNode secret = alert.get("secret");
+        boolean secretGiven = secret != null && secret.isTextual();
+        if (secretGiven && MessageDigest.isEqual(secretDigest, sha256(secret.textValue().getBytes(StandardCharsets.UTF_8)))) {
+            return null;
+        }
+        if (signatureGiven) {
+            return Failure.BAD_SIGNATURE;
+        }
+        return secretGiven ? Failure.WRONG_SECRET : Failure.NO_CREDENTIALS;
+    }
+
+    private boolean signatureMatches(byte[] rawBody, String header) {
+        if (!header.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length())) {
+            return false;
+        }
+        byte[] given;
+        try {
+            given = HexFormat.of().parseHex(header.substring(SIGNATURE_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha256(hmac(rawBody)), sha256(given));
+    }
+
+    /** HMAC-SHA256 of a body with this secret; also what the curl example and the traffic generator send. */
+    public byte[] hmac(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(hmacKey);
+            return mac.doFinal(body);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    public String signatureHeaderValue(byte[] body) {
+        return SIGNATURE_PREFIX + HexFormat.of().formatHex(hmac(body));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

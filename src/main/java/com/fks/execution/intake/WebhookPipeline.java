@@ -1,0 +1,230 @@
+package com.fks.execution.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fks.execution.exchange.ExchangeRegistry;
+import com.fks.execution.execution.ExecutionEngine;
+import com.fks.execution.metrics.ExecutionMetrics;
+import com.fks.execution.order.NewOrder;
+import com.fks.execution.order.OrderStore;
+import com.fks.execution.order.RecordResult;
+import com.fks.execution.order.StoreUnavailableException;
+import com.fks.execution.ratelimit.RateLimiter;
+import com.fks.execution.risk.KillSwitch;
+import com.fks.execution.risk.RiskCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Decides what happens to one webhook call. The steps run in this order, each with its own reason code:
+ * body size, IP allow-list, rate limit, parse, authenticate, replay window, fields, confidence, risk,
+ * kill switch, de-duplicate and record. Only the last step writes anything, so every refusal leaves no trace
+ * in the order book, and a 5xx is answered only when nothing was recorded (TradingView then resends, and
+ * de-duplication makes the resend safe).
+ */
+public final class WebhookPipeline {
+    private static final Logger log = LoggerFactory.getLogger(WebhookPipeline.class);
+
+    /** The parts the pipeline needs; plain constructor wiring, no container. */
+    public record Parts(int maxBodyBytes, BigDecimal minConfidence, ClientAddressResolver addresses,
+                        IpAllowList allowList, RateLimiter rateLimiter, AlertParser parser,
+                        Authenticator authenticator, ReplayWindow replayWindow, AlertValidator validator,
+                        RiskCheck risk, KillSwitch killSwitch, ExchangeRegistry exchanges, OrderStore store,
+                        ExecutionEngine engine, ExecutionMetrics metrics, BooleanSupplier ready, Clock clock) {
+    }
+
+    private final Parts p;
+
+    public WebhookPipeline(Parts parts) {
+        this.p = parts;
+    }
+
+    public WebhookResponse handle(WebhookRequest request) {
+        long started = System.nanoTime();
+        p.metrics().requestStarted();
+        WebhookResponse response;
+        try {
+            response = decide(request);
+        } catch (AlertRejectedException e) {
+            response = refuse(e.reason(), e.detail(), null);
+        } catch (RuntimeException e) {
+            // A bug, not the client's doing; nothing was recorded (recording is the last step), so a 503 is
+            // safe and lets TradingView resend.
+            log.error("unexpected failure while handling a webhook; answered 503", e);
+            response = refuse(RejectionReason.NOT_READY, "internal error; nothing was recorded, retry", null);
+        } finally {
+            MDC.remove("alert_id");
+            MDC.remove("order_id");
+        }
+        p.metrics().requestFinished(response.status(), response.reason(), System.nanoTime() - started);
+        return response;
+    }
+
+    private WebhookResponse decide(WebhookRequest request) throws AlertRejectedException {
+        if (!p.ready().getAsBoolean()) {
+            throw new AlertRejectedException(RejectionReason.NOT_READY, "the service is starting or shutting down");
+        }
+        if (request.declaredLength() > p.maxBodyBytes()) {
+            throw tooLarge();
+        }
+        InetAddress client = p.addresses().resolve(request.peerAddress(), request.forwardedFor());
+        if (!p.allowList().allows(client)) {
+            p.metrics().ipRejection();
+            log.info("webhook refused: client address {} is not in IP_WHITELIST", client == null ? "unknown"
+                    : client.getHostAddress());
+            throw new AlertRejectedException(RejectionReason.IP_NOT_ALLOWED, "this address may not call the webhook");
+        }
+        RateLimiter.Decision decision = p.rateLimiter().tryAcquire(client == null ? "unknown" : client.getHostAddress());
+        if (!decision.allowed()) {
+            return rateLimited(request, decision.retryAfterSeconds());
+        }
+        checkMediaType(request.contentType());
+        byte[] body = readBody(request.body());
+        ObjectNode alert = p.parser().parse(body);
+        Authenticator.Failure failure = p.authenticator().check(alert, body, request.signature());
+        if (failure != null) {
+            p.metrics().signatureFailure();
+            log.warn("webhook refused: authentication failed ({})", failure.name().toLowerCase(Locale.ROOT));
+            throw new AlertRejectedException(RejectionReason.AUTHENTICATION_FAILED,
+                    "a valid secret field or X-Webhook-Signature header is required");
+        }
+        Instant timestamp = p.replayWindow().check(alert.get("timestamp"));
+        Alert valid = p.validator().validate(alert, timestamp);
+        MDC.put("alert_id", valid.alertId());
+        if (!p.exchanges().isConfigured(valid.exchange())) {
+            throw new AlertRejectedException(RejectionReason.EXCHANGE_NOT_CONFIGURED, "exchange " + valid.exchange()
+                    + " has no API credentials in this deployment");
+        }
+        if (valid.confidence().compareTo(p.minConfidence()) < 0) {
+            log.info("alert ignored: confidence {} below {}", valid.confidence(), p.minConfidence());
+            return answer(200, RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), Map.of("status", "ignored",
+                    "reason", RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), "alert_id", valid.alertId()));
+        }
+        p.risk().check(valid);
+        if (p.killSwitch().isHalted()) {
+            throw new AlertRejectedException(RejectionReason.TRADING_HALTED, "trading is halted by an operator");
+        }
+        return record(valid);
+    }
+
+    private WebhookResponse record(Alert alert) throws AlertRejectedException {
+        if (!p.engine().tryReserve()) {
+            log.warn("webhook refused: order queue is full");
+            throw new AlertRejectedException(RejectionReason.QUEUE_FULL,
+                    "too many orders waiting for their exchange; nothing was recorded, retry");
+        }
+        String orderId = OrderIds.newOrderId();
+        Instant receivedAt = p.clock().instant();
+        NewOrder order = new NewOrder(orderId, alert.alertId(), OrderIds.clientOrderId(orderId), alert.exchange(),
+                alert.symbol(), alert.side(), alert.type(), alert.quantity(), alert.price(), alert.confidence(),
+                alert.strategy(), alert.storedJson(), receivedAt);
+        RecordResult result;
+        try {
+            result = p.store().record(order, p.engine().owner(), p.engine().leaseUntil(),
+                    ExecutionEngine.DEDUP_WINDOW);
+        } catch (StoreUnavailableException e) {
+            p.engine().cancelReservation();
+            log.error("webhook refused: the store is unavailable, nothing recorded: {}", e.getMessage());
+            throw new AlertRejectedException(RejectionReason.STORE_UNAVAILABLE,
+                    "the order store is unavailable; nothing was recorded, retry");
+        }
+        MDC.put("order_id", result.orderId());
+        if (result instanceof RecordResult.Duplicate) {
+            p.engine().cancelReservation();
+            log.info("alert is a duplicate of an earlier one; no new order");
+            return answer(200, "duplicate", Map.of("status", "duplicate", "order_id", result.orderId(),
+                    "alert_id", alert.alertId()));
+        }
+        p.engine().submit(result.orderId());
+        log.info("alert accepted: {} {} {} on {}", alert.side(), alert.quantity().toPlainString(), alert.symbol(),
+                alert.exchange());
+        return answer(202, "accepted", Map.of("status", "accepted", "order_id", result.orderId(),
+                "alert_id", alert.alertId()));
+    }
+
+    private static void checkMediaType(String contentType) throws AlertRejectedException {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.equals("text/plain")) {
+            throw new AlertRejectedException(RejectionReason.UNSUPPORTED_MEDIA_TYPE,
+                    "send the alert as application/json or text/plain");
+        }
+    }
+
+    private byte[] readBody(InputStream in) throws AlertRejectedException {
+        int limit = p.maxBodyBytes();
+        try {
+            byte[] body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new AlertRejectedException(RejectionReason.INCOMPLETE_BODY, "the body could not be read in full");
+        }
+    }
+
+    private AlertRejectedException tooLarge() {
+        return new AlertRejectedException(RejectionReason.BODY_TOO_LARGE,
+                "the body is larger than " + p.maxBodyBytes() + " bytes (MAX_BODY_BYTES)");
+    }
+
+    /**
+     * TradingView never resends after a 4xx, so a rate-limited alert is gone for good: it is counted, and
+     * logged with the id and symbol peeked from the body, so an operator can find what was lost.
+     */
+    private WebhookResponse rateLimited(WebhookRequest request, long retryAfter) {
+        p.metrics().rateLimitRejection();
+        String alertId = "unknown";
+        String symbol = "unknown";
+        try {
+            byte[] body = request.body().readNBytes(p.maxBodyBytes());
+            JsonNode peek = p.parser().mapper().readTree(body);
+            if (peek != null && peek.isObject()) {
+                alertId = printable(peek.path("id").asText("unknown"));
+                symbol = printable(peek.path("symbol").asText("unknown"));
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the body is only peeked at for the log line
+        }
+        log.warn("webhook refused: rate limited; this alert is lost (TradingView does not resend a 429): alert_id={} symbol={}",
+                alertId, symbol);
+        return refuse(RejectionReason.RATE_LIMITED, "more than the allowed requests per window; retry after "
+                + retryAfter + " s", retryAfter);
+    }
+
+    private static String printable(String s) {
+        String cleaned = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return cleaned.length() > 100 ? cleaned.substring(0, 100) : cleaned;
+    }
+
+    private WebhookResponse refuse(RejectionReason reason, String detail, Long retryAfter) {
+        if (reason.kind() == RejectionReason.Kind.VALIDATION) {
+            p.metrics().validationFailure(reason.code());
+            log.info("alert rejected: {} ({})", reason.code(), detail);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", reason.httpStatus() >= 500 ? "unavailable" : "rejected");
+        body.put("reason", reason.code());
+        body.put("detail", detail);
+        return new WebhookResponse(reason.httpStatus(), body, reason.code(), retryAfter);
+    }
+
+    private static WebhookResponse answer(int status, String reason, Map<String, Object> body) {
+        return new WebhookResponse(status, body, reason, null);
+    }
+}

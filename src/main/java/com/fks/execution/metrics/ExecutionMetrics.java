@@ -1,0 +1,160 @@
+package com.fks.execution.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Every metric the service exports, under the names docs/metrics.md lists (the alert rules and the dashboard
+ * are written against them). Label values come from closed sets, except NaN field names, which are bounded.
+ */
+public final class ExecutionMetrics implements AutoCloseable {
+    static final int MAX_NAN_FIELD_LABELS = 50;
+    private static final Pattern FIELD_LABEL = Pattern.compile("[a-z0-9_]{1,40}");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Set<String> nanFields = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private final Timer webhookDuration;
+    private final Counter signatureFailures;
+    private final Counter ipRejections;
+    private final Counter rateLimitRejections;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public ExecutionMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new ProcessMemoryMetrics().bindTo(registry);
+        webhookDuration = Timer.builder("execution.webhook.duration")
+                .description("Time from the webhook request's arrival to its answer")
+                .serviceLevelObjectives(buckets())
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        signatureFailures = Counter.builder("execution.webhook.signature.failures")
+                .description("Webhooks refused for a missing or wrong secret or signature").register(registry);
+        ipRejections = Counter.builder("execution.ip.whitelist.rejections")
+                .description("Webhooks refused because the client address is not allowed").register(registry);
+        rateLimitRejections = Counter.builder("execution.rate.limit.rejections")
+                .description("Webhooks refused by the rate limit (429: TradingView does not resend them)")
+                .register(registry);
+        Gauge.builder("execution.active.requests", activeRequests, AtomicInteger::get)
+                .description("Webhook requests being handled now").register(registry);
+    }
+
+    private static Duration[] buckets() {
+        long[] millis = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+        Duration[] result = new Duration[millis.length];
+        for (int i = 0; i < millis.length; i++) {
+            result[i] = Duration.ofMillis(millis[i]);
+        }
+        return result;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+    }
+
+    public void requestFinished(int status, String reason, long durationNanos) {
+        activeRequests.decrementAndGet();
+        webhookDuration.record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        counter("execution.webhook.requests", "Webhook requests by answer", "status", Integer.toString(status),
+                "reason", reason).increment();
+    }
+
+    public void validationFailure(String reason) {
+        counter("execution.webhook.validation.failures", "Webhooks refused as unparseable, invalid or over a risk limit",
+                "reason", reason).increment();
+    }
+
+    public void signatureFailure() {
+        signatureFailures.increment();
+    }
+
+    public void ipRejection() {
+        ipRejections.increment();
+    }
+
+    public void rateLimitRejection() {
+        rateLimitRejections.increment();
+    }
+
+    /** A NaN, Infinity or null replaced by null in an optional numeric field. */
+    public void nanReplacement(String field) {
+        counter("execution.nan.replacements", "NaN, Infinity or null values replaced by null, by field",
+                "field", nanFieldLabel(field)).increment();
+    }
+
+    /** Field names come from the sender: only the first few well-formed ones get their own label. */
+    private String nanFieldLabel(String field) {
+        if (!FIELD_LABEL.matcher(field).matches()) {
+            return "other";
+        }
+        if (nanFields.contains(field)) {
+            return field;
+        }
+        if (nanFields.size() >= MAX_NAN_FIELD_LABELS) {
+            return "other";
+        }
+        nanFields.add(field);
+        return field;
+    }
+
+    public void orderFinished(String exchange, String side, String status) {
+        counter("execution.orders", "Orders that reached a final state", "exchange", exchange, "side", side,
+                "status", status).increment();
+    }
+
+    public Timer exchangeCallTimer(String exchange, String operation) {
+        return Timer.builder("execution.exchange.api.duration")
+                .description("Duration of calls to an exchange's API")
+                .tags("exchange", exchange, "operation", operation)
+                .serviceLevelObjectives(buckets())
+                .register(registry);
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value, String... tags) {
+        Gauge.builder(name, value).description(description).tags(tags).strongReference(true).register(registry);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        String key = name + String.join("\u0000", tags);
+        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
+                .register(registry));
+    }
+
+    @Override
+    public void close() {
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,56 @@
+package com.fks.execution.order;
+
+import com.fks.execution.config.Settings;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Opens the pooled connection to H2 (embedded) or PostgreSQL and brings the schema up to date. */
+public final class Database {
+    private Database() {
+    }
+
+    public static HikariDataSource open(Settings.Database settings, Path dataDir) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("fks-store");
+        if (settings.isEmbedded()) {
+            try {
+                Files.createDirectories(dataDir);
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot create DATA_DIR " + dataDir + ": " + e.getMessage(), e);
+            }
+            // WRITE_DELAY=0: a commit reaches the file before the 202 goes out, so a killed process keeps
+            // every accepted alert. FILE_LOCK=FILE: a second process on the same folder is refused.
+            config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
+                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000");
+            config.setUsername("sa");
+            config.setPassword("");
+            config.setMaximumPoolSize(8);
+        } else {
+            config.setJdbcUrl(settings.url());
+            if (settings.user() != null) {
+                config.setUsername(settings.user());
+            }
+            if (settings.password() != null) {
+                config.setPassword(settings.password().value());
+            }
+            config.setMaximumPoolSize(10);
+        }
+        // Fail fast: a request waiting on a dead database answers 503 quickly instead of timing out TradingView.
+        config.setConnectionTimeout(2000);
+        config.setValidationTimeout(1000);
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        migrate(dataSource);
+        return dataSource;
+    }
+
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+    }
+}

@@ -1,0 +1,458 @@
+package com.fks.execution.order;
+
+import com.fks.execution.exchange.OrderType;
+import com.fks.execution.exchange.Side;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL. */
+public final class JdbcOrderStore implements OrderStore {
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
+    private static final String ORDER_COLUMNS = "order_id, alert_id, client_order_id, exchange, symbol, side, "
+            + "order_type, quantity, price, confidence, strategy, alert_json, status, reason, detail, "
+            + "exchange_order_id, executed_quantity, average_price, attempts, received_at, updated_at";
+
+    private final DataSource dataSource;
+    private final AutoCloseable onClose;
+
+    public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
+        this.dataSource = dataSource;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<String> earlier = claimAlertId(c, order, dedupWindow);
+                if (earlier.isPresent()) {
+                    c.rollback();
+                    return new RecordResult.Duplicate(earlier.get());
+                }
+                insertOrder(c, order, owner, leaseUntil);
+                insertEvent(c, order.orderId(), "RECEIVED", order.receivedAt(), null);
+                insertEvent(c, order.orderId(), OrderStatus.ACCEPTED.name(), Instant.now(), null);
+                c.commit();
+                return new RecordResult.Recorded(order.orderId());
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("recording an order", e);
+        }
+    }
+
+    /** Inserts the alert id; if it is already there and recent, returns the order it made. */
+    private Optional<String> claimAlertId(Connection c, NewOrder order, Duration dedupWindow) throws SQLException {
+        Savepoint beforeInsert = c.setSavepoint();
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO alert_ids (alert_id, order_id, received_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, order.alertId());
+            insert.setString(2, order.orderId());
+            insert.setLong(3, order.receivedAt().toEpochMilli());
+            insert.executeUpdate();
+            return Optional.empty();
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(beforeInsert);
+        }
+        long cutoff = order.receivedAt().minus(dedupWindow).toEpochMilli();
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT order_id, received_at FROM alert_ids WHERE alert_id = ?")) {
+            select.setString(1, order.alertId());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("alert id vanished while checking for a duplicate", "40001");
+                }
+                if (rs.getLong(2) >= cutoff) {
+                    return Optional.of(rs.getString(1));
+                }
+            }
+        }
+        // Seen more than a day ago: the same id is a new alert now. Conditional, so two replicas racing
+        // over a stale id still make one order.
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE alert_ids SET order_id = ?, received_at = ? WHERE alert_id = ? AND received_at < ?")) {
+            update.setString(1, order.orderId());
+            update.setLong(2, order.receivedAt().toEpochMilli());
+            update.setString(3, order.alertId());
+            update.setLong(4, cutoff);
+            if (update.executeUpdate() == 1) {
+                return Optional.empty();
+            }
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT order_id FROM alert_ids WHERE alert_id = ?")) {
+            select.setString(1, order.alertId());
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return Optional.of(rs.getString(1));
+            }
+        }
+    }
+
+    private static void insertOrder(Connection c, NewOrder o, String owner, Instant leaseUntil) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (order_id, alert_id, client_order_id, "
+                + "exchange, symbol, side, order_type, quantity, price, confidence, strategy, alert_json, status, "
+                + "attempts, received_at, updated_at, lease_owner, lease_until) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+            long now = Instant.now().toEpochMilli();
+            ps.setString(1, o.orderId());
+            ps.setString(2, o.alertId());
+            ps.setString(3, o.clientOrderId());
+            ps.setString(4, o.exchange());
+            ps.setString(5, o.symbol());
+            ps.setString(6, o.side().name());
+            ps.setString(7, o.type().name());
+            ps.setBigDecimal(8, o.quantity());
+            ps.setBigDecimal(9, o.price());
+            ps.setBigDecimal(10, o.confidence());
+            ps.setString(11, o.strategy());
+            ps.setString(12, o.alertJson());
+            ps.setString(13, OrderStatus.ACCEPTED.name());
+            ps.setLong(14, o.receivedAt().toEpochMilli());
+            ps.setLong(15, now);
+            ps.setString(16, owner);
+            ps.setLong(17, leaseUntil.toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insertEvent(Connection c, String orderId, String status, Instant at, String detail)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO order_events (order_id, status, at_millis, detail) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, orderId);
+            ps.setString(2, status);
+            ps.setLong(3, at.toEpochMilli());
+            ps.setString(4, truncate(detail, 1000));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Optional<Order> find(String orderId) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE order_id = ?")) {
+            ps.setString(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(toOrder(rs, events(c, orderId)));
+            }
+        } catch (SQLException e) {
+            throw unavailable("reading an order", e);
+        }
+    }
+
+    private static List<OrderEvent> events(Connection c, String orderId) throws SQLException {
+        List<OrderEvent> events = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT status, at_millis, detail FROM order_events WHERE order_id = ? ORDER BY event_id")) {
+            ps.setString(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new OrderEvent(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
+                }
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public List<Order> recent(int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS
+                     + " FROM orders ORDER BY received_at DESC, order_id DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            List<Order> orders = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    orders.add(toOrder(rs, List.of()));
+                }
+            }
+            return orders;
+        } catch (SQLException e) {
+            throw unavailable("listing orders", e);
+        }
+    }
+
+    @Override
+    public boolean transition(String orderId, String owner, OrderUpdate u, Instant at) {
+        u.from().checkTransition(u.to());
+        boolean release = u.to().isFinal();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
+                    + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
+                    + "exchange_order_id = COALESCE(?, exchange_order_id), "
+                    + "executed_quantity = COALESCE(?, executed_quantity), average_price = COALESCE(?, average_price), "
+                    + "attempts = attempts + ?, updated_at = ?, "
+                    + (release ? "lease_owner = NULL, lease_until = NULL " : "lease_owner = lease_owner ")
+                    + "WHERE order_id = ? AND status = ? AND lease_owner = ?")) {
+                ps.setString(1, u.to().name());
+                ps.setString(2, u.reason());
+                ps.setString(3, truncate(u.detail(), 1000));
+                ps.setString(4, u.exchangeOrderId());
+                ps.setBigDecimal(5, u.executedQuantity());
+                ps.setBigDecimal(6, u.averagePrice());
+                ps.setInt(7, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
+                ps.setLong(8, at.toEpochMilli());
+                ps.setString(9, orderId);
+                ps.setString(10, u.from().name());
+                ps.setString(11, owner);
+                if (ps.executeUpdate() != 1) {
+                    c.rollback();
+                    return false;
+                }
+                if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
+                        && u.to() != OrderStatus.FAILED) {
+                    // The exchange acknowledged and settled the order in one answer: the acknowledgement is
+                    // still a step of the order's history.
+                    insertEvent(c, orderId, OrderStatus.SUBMITTED.name(), at, null);
+                }
+                insertEvent(c, orderId, u.to().name(), at, eventDetail(u));
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("updating an order", e);
+        }
+    }
+
+    private static String eventDetail(OrderUpdate u) {
+        StringBuilder detail = new StringBuilder();
+        if (u.reason() != null) {
+            detail.append(u.reason());
+        }
+        if (u.detail() != null) {
+            detail.append(detail.length() > 0 ? ": " : "").append(u.detail());
+        }
+        if (u.executedQuantity() != null && u.executedQuantity().signum() > 0) {
+            detail.append(detail.length() > 0 ? "; " : "").append("executed ")
+                    .append(u.executedQuantity().stripTrailingZeros().toPlainString());
+            if (u.averagePrice() != null) {
+                detail.append(" @ ").append(u.averagePrice().stripTrailingZeros().toPlainString());
+            }
+        }
+        return detail.length() == 0 ? null : detail.toString();
+    }
+
+    @Override
+    public void recordAttempt(String orderId, String owner, String detail, Instant at) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET attempts = attempts + 1, updated_at = ? "
+                    + "WHERE order_id = ? AND lease_owner = ?")) {
+                ps.setLong(1, at.toEpochMilli());
+                ps.setString(2, orderId);
+                ps.setString(3, owner);
+                if (ps.executeUpdate() == 1) {
+                    insertEvent(c, orderId, "RETRY", at, detail);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("recording an attempt", e);
+        }
+    }
+
+    @Override
+    public int renewLeases(String owner, Instant until) {
+        return update("renewing leases", "UPDATE orders SET lease_until = ? WHERE lease_owner = ? AND status IN " + OPEN,
+                until.toEpochMilli(), owner);
+    }
+
+    @Override
+    public List<String> claimExpired(String owner, Instant now, Instant until, int limit) {
+        List<String> candidates = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT order_id FROM orders WHERE status IN " + OPEN
+                    + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY received_at LIMIT ?")) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getString(1));
+                    }
+                }
+            }
+            // Each claim is a conditional update: of two replicas racing for an order, exactly one wins it.
+            List<String> claimed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET lease_owner = ?, lease_until = ? "
+                    + "WHERE order_id = ? AND status IN " + OPEN + " AND (lease_until IS NULL OR lease_until < ?)")) {
+                for (String id : candidates) {
+                    ps.setString(1, owner);
+                    ps.setLong(2, until.toEpochMilli());
+                    ps.setString(3, id);
+                    ps.setLong(4, now.toEpochMilli());
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(id);
+                    }
+                }
+            }
+            return claimed;
+        } catch (SQLException e) {
+            throw unavailable("claiming orders", e);
+        }
+    }
+
+    @Override
+    public int releaseLeases(String owner) {
+        return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                owner);
+    }
+
+    @Override
+    public List<String> openOrders(String owner, OrderStatus status, int limit) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT order_id FROM orders WHERE lease_owner = ? AND status = ? ORDER BY received_at LIMIT ?")) {
+            ps.setString(1, owner);
+            ps.setString(2, status.name());
+            ps.setInt(3, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw unavailable("listing open orders", e);
+        }
+    }
+
+    @Override
+    public int purgeAlertIdsBefore(Instant cutoff) {
+        return update("purging alert ids", "DELETE FROM alert_ids WHERE received_at < ?", cutoff.toEpochMilli());
+    }
+
+    @Override
+    public Optional<String> state(String name) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT state_value FROM service_state WHERE state_name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw unavailable("reading service state", e);
+        }
+    }
+
+    @Override
+    public void setState(String name, String value, Instant at) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int updated;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE service_state SET state_value = ?, updated_at = ? WHERE state_name = ?")) {
+                    ps.setString(1, value);
+                    ps.setLong(2, at.toEpochMilli());
+                    ps.setString(3, name);
+                    updated = ps.executeUpdate();
+                }
+                if (updated == 0) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO service_state (state_name, state_value, updated_at) VALUES (?, ?, ?)")) {
+                        ps.setString(1, name);
+                        ps.setString(2, value);
+                        ps.setLong(3, at.toEpochMilli());
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw unavailable("writing service state", e);
+        }
+    }
+
+    @Override
+    public void ping() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+            ps.setQueryTimeout(2);
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw unavailable("pinging the store", e);
+        }
+    }
+
+    private int update(String what, String sql, Object... params) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(what, e);
+        }
+    }
+
+    private static Order toOrder(ResultSet rs, List<OrderEvent> events) throws SQLException {
+        return new Order(rs.getString("order_id"), rs.getString("alert_id"), rs.getString("client_order_id"),
+                rs.getString("exchange"), rs.getString("symbol"), Side.valueOf(rs.getString("side")),
+                OrderType.valueOf(rs.getString("order_type")), plain(rs.getBigDecimal("quantity")),
+                plain(rs.getBigDecimal("price")), plain(rs.getBigDecimal("confidence")), rs.getString("strategy"),
+                rs.getString("alert_json"), OrderStatus.valueOf(rs.getString("status")), rs.getString("reason"),
+                rs.getString("detail"), rs.getString("exchange_order_id"), plain(rs.getBigDecimal("executed_quantity")),
+                plain(rs.getBigDecimal("average_price")), rs.getInt("attempts"),
+                Instant.ofEpochMilli(rs.getLong("received_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), events);
+    }
+
+    private static BigDecimal plain(BigDecimal value) {
+        return value == null ? null : value.stripTrailingZeros();
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is already broken; the pool will drop it
+        }
+    }
+
+    private static StoreUnavailableException unavailable(String what, SQLException e) {
+        return new StoreUnavailableException("store failed while " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            onClose.close();
+        } catch (Exception ignored) {
+            // closing at shutdown; nothing left to do with the error
+        }
+    }
+}

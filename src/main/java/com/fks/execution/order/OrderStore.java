@@ -1,0 +1,57 @@
+package com.fks.execution.order;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable record of orders (H2 embedded or PostgreSQL). Every method either completes or throws
+ * {@link StoreUnavailableException} having changed nothing.
+ */
+public interface OrderStore extends AutoCloseable {
+
+    /**
+     * Records an accepted alert's order, its RECEIVED and ACCEPTED events and its alert id in one transaction,
+     * with the lease held by {@code owner}. An alert id seen within {@code dedupWindow} yields the earlier order.
+     */
+    RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow);
+
+    Optional<Order> find(String orderId);
+
+    /** The newest orders first, without their events. */
+    List<Order> recent(int limit);
+
+    /**
+     * Applies a transition if the order is still in {@code update.from()} and held by {@code owner}; returns
+     * false (and changes nothing) otherwise. A final status releases the lease.
+     */
+    boolean transition(String orderId, String owner, OrderUpdate update, Instant at);
+
+    /** Notes one more attempt (and why) without changing the status. */
+    void recordAttempt(String orderId, String owner, String detail, Instant at);
+
+    /** Renews the lease of every open order held by owner; returns how many. */
+    int renewLeases(String owner, Instant until);
+
+    /** Takes over open orders whose lease ran out before {@code now}; returns their ids. */
+    List<String> claimExpired(String owner, Instant now, Instant until, int limit);
+
+    /** Gives back every lease owner holds, so another replica can take its orders at once. */
+    int releaseLeases(String owner);
+
+    /** Open orders held by owner in the given status. */
+    List<String> openOrders(String owner, OrderStatus status, int limit);
+
+    int purgeAlertIdsBefore(Instant cutoff);
+
+    Optional<String> state(String name);
+
+    void setState(String name, String value, Instant at);
+
+    /** Succeeds when the store answers a trivial query. */
+    void ping();
+
+    @Override
+    void close();
+}
