@@ -133,7 +133,8 @@ final class ExecutionDeploymentContractTest {
         Map<String, Set<String>> template = secretsTemplate();
         assertThat(template.get("fks-execution-secrets")).containsExactlyInAnyOrder("webhook-secret", "admin-token",
                 "postgres-password", "redis-password", "binance-api-key", "binance-api-secret", "coinbase-api-key", "coinbase-api-secret");
-        assertThat(template.get("fks-monitoring-secrets")).containsExactlyInAnyOrder("grafana-admin-user", "grafana-admin-password", "slack-webhook-url");
+        assertThat(template.get("fks-monitoring-secrets")).containsExactlyInAnyOrder("grafana-admin-user", "grafana-admin-password");
+        assertThat(template.get("alertmanager-slack")).containsExactlyInAnyOrder("critical-url", "warnings-url", "info-url");
         for (JsonNode secret : Manifests.ofFile("k8s/manifests/secrets.yaml.template").objects()) {
             assertThat(secret.has("data")).as("template uses stringData placeholders only").isFalse();
             secret.path("stringData").fields().forEachRemaining(field ->
