@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +75,26 @@ public final class ExecutionMetrics implements AutoCloseable {
             result[i] = Duration.ofMillis(millis[i]);
         }
         return result;
+    }
+
+    /**
+     * Creates the request and order counters at zero for every label value that can occur, so rate() and
+     * increase() see the first event of each (a counter born at 1 loses it).
+     */
+    public void preRegister(Map<Integer, List<String>> reasonsByStatus, List<String> validationReasons,
+                            List<String> exchanges) {
+        reasonsByStatus.forEach((status, reasons) -> reasons.forEach(reason -> counter("execution.webhook.requests",
+                "Webhook requests by answer", "status", Integer.toString(status), "reason", reason)));
+        validationReasons.forEach(reason -> counter("execution.webhook.validation.failures",
+                "Webhooks refused as unparseable, invalid or over a risk limit", "reason", reason));
+        for (String exchange : exchanges) {
+            for (String side : List.of("buy", "sell")) {
+                for (String status : List.of("filled", "partially_filled", "canceled", "rejected", "failed")) {
+                    counter("execution.orders", "Orders that reached a final state", "exchange", exchange,
+                            "side", side, "status", status);
+                }
+            }
+        }
     }
 
     public PrometheusMeterRegistry registry() {
