@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 final class SettingsLoaderTest {
@@ -322,5 +323,24 @@ final class SettingsLoaderTest {
         assertThat(e).as("expected the settings to be refused").isNotNull();
         assertThat(e.problems()).isEqualTo(List.of(e.getMessage().split("\n")));
         return e;
+    }
+
+    @Test
+    void shouldNeverShowAPasswordInsideAUrl() {
+        // given: URLs carrying credentials
+        Settings s = SettingsLoader.load(java.util.Map.of("DATABASE_URL", "jdbc:postgresql://db:5432/fks?user=fks&password=hunter2-secret",
+                "REDIS_URL", "redis://:redis-pass-secret@cache:6379/0"));
+
+        // when / then
+        assertThat(s.toString()).doesNotContain("hunter2-secret").doesNotContain("redis-pass-secret");
+        assertThat(SettingsLoader.redactUrl("redis://user:pw-secret@h:1")).isEqualTo("redis://****@h:1");
+        assertThatThrownBy(() -> SettingsLoader.load(java.util.Map.of("REDIS_URL", "http://:pw-secret@h")))
+                .hasMessageNotContaining("pw-secret").hasMessageContaining("REDIS_URL");
+    }
+
+    @Test
+    void shouldRefuseABodyLimitOverWhatTheStoreCanKeep() {
+        assertThatThrownBy(() -> SettingsLoader.load(java.util.Map.of("MAX_BODY_BYTES",
+                Integer.toString(SettingsLoader.MAX_BODY_LIMIT + 1)))).hasMessageContaining("MAX_BODY_BYTES");
     }
 }

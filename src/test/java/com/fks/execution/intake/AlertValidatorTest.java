@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fks.execution.exchange.OrderType;
 import com.fks.execution.exchange.Side;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -358,7 +357,6 @@ final class AlertValidatorTest {
         assertThat(longest.alertId()).isEqualTo("i".repeat(200));
     }
 
-    @Disabled("BUG: AlertValidator.optionalText (line 157) turns a bare NaN/Infinity id into the id \"NaN\"/\"Infinity\"")
     @ParameterizedTest
     @ValueSource(strings = {"NaN", "Infinity", "-Infinity"})
     void shouldNotGiveTwoDifferentAlertsWithANonFiniteIdTheSameAlertId(String id) {
