@@ -1,12 +1,13 @@
 package com.fks.execution.app;
 
+import com.fks.execution.traffic.TrafficCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** fks-execution's command line: serve (and the tools that come with it). */
 @Command(name = "fks-execution", mixinStandardHelpOptions = true, version = "fks-execution 0.1.0",
         description = "Execution service of the FKS trading platform: TradingView webhooks in, exchange orders out.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, TrafficCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
