@@ -91,6 +91,11 @@ final class HttpApi {
         QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         pool.setName(port == 0 ? "http" : "http-" + port);
         cfg.jetty.threadPool = pool;
+        // Jetty's per-connection header cache matches values ignoring case by default and then hands the
+        // handler the cached value: after "Authorization: Bearer <token>" on a connection (an ingress reuses
+        // upstream connections across clients), any later header equal to it up to case read as the real
+        // token. Case-sensitive, each request's headers are its own bytes.
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         // A client that sends its body slowly is cut off instead of holding a thread (TradingView's own
         // limit is 3 s for the whole request). Javalin adds its connector after modifyServer has run, so the
         // timeout is set when the server starts, once the connector exists (else Jetty's 30 s default applies).
