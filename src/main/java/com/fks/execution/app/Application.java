@@ -13,6 +13,7 @@ import com.fks.execution.intake.AlertValidator;
 import com.fks.execution.intake.Authenticator;
 import com.fks.execution.intake.ClientAddressResolver;
 import com.fks.execution.intake.IpAllowList;
+import com.fks.execution.intake.RejectionReason;
 import com.fks.execution.intake.ReplayWindow;
 import com.fks.execution.intake.WebhookPipeline;
 import com.fks.execution.metrics.ExecutionMetrics;
@@ -33,6 +34,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** The composition root: builds every part with plain constructors, starts them, and stops them in order. */
@@ -52,6 +55,7 @@ public final class Application implements AutoCloseable {
     private final Javalin mainServer;
     private final Javalin metricsServer;
     private final PaperOrderBook paperBook;
+    private final ExchangeRegistry exchanges;
     private volatile boolean stopped;
 
     private Application(Settings settings) throws IOException {
@@ -64,7 +68,7 @@ public final class Application implements AutoCloseable {
         this.store = new JdbcOrderStore(dataSource, dataSource);
         KillSwitch killSwitch = new KillSwitch(store, clock);
         this.paperBook = new PaperOrderBook(dataSource);
-        ExchangeRegistry exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
+        this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         this.engine = new ExecutionEngine(store, exchanges, killSwitch, metrics, new ExecutionEngine.Limits(
                 settings.orderQueueCapacity(), settings.orderLease(), settings.orderMaxWait(),
@@ -72,6 +76,7 @@ public final class Application implements AutoCloseable {
                 settings.database().isEmbedded(), clock);
         this.rateLimiter = new LocalRateLimiter(settings.rateLimitRequests(), settings.rateLimitWindow());
         metrics.gauge("execution.rate.limit.backend", "1 for the rate-limit backend in use", () -> 1, "backend", "local");
+        preRegisterMetrics(metrics, exchanges);
         this.readiness = new Readiness(store);
         AlertParser parser = new AlertParser();
         WebhookPipeline pipeline = new WebhookPipeline(new WebhookPipeline.Parts(settings.maxBodyBytes(),
@@ -104,7 +109,7 @@ public final class Application implements AutoCloseable {
         log.info("fks-execution ready in {} ms: http port {}, metrics port {}, store {}, exchanges {}",
                 (System.nanoTime() - begin) / 1_000_000, app.httpPort(), app.metricsPort(),
                 settings.database().isEmbedded() ? "embedded H2 in " + settings.dataDir().toAbsolutePath() : "PostgreSQL",
-                app.exchangeNames());
+                app.exchanges.all().stream().map(ExchangeClient::name).toList());
         return app;
     }
 
@@ -115,16 +120,18 @@ public final class Application implements AutoCloseable {
         return clients;
     }
 
-    private List<String> exchangeNames() {
-        List<String> names = new ArrayList<>();
-        names.add(PaperExchange.NAME);
-        if (settings.binance().isConfigured()) {
-            names.add("binance");
+    private static void preRegisterMetrics(ExecutionMetrics metrics, ExchangeRegistry exchanges) {
+        Map<Integer, List<String>> byStatus = new TreeMap<>();
+        byStatus.put(202, new ArrayList<>(List.of("accepted")));
+        byStatus.put(200, new ArrayList<>(List.of("duplicate")));
+        List<String> validation = new ArrayList<>();
+        for (RejectionReason reason : RejectionReason.values()) {
+            byStatus.computeIfAbsent(reason.httpStatus(), s -> new ArrayList<>()).add(reason.code());
+            if (reason.kind() == RejectionReason.Kind.VALIDATION) {
+                validation.add(reason.code());
+            }
         }
-        if (settings.coinbase().isConfigured()) {
-            names.add("coinbase");
-        }
-        return names;
+        metrics.preRegister(byStatus, validation, exchanges.all().stream().map(ExchangeClient::name).toList());
     }
 
     private static String ownerName() {
@@ -167,9 +174,11 @@ public final class Application implements AutoCloseable {
         readiness.draining();
         log.info("draining: no new webhooks, finishing requests in flight");
         waitForRequests();
+        // The servers stay up while the engine drains, so /ready keeps answering 503 (not a refused
+        // connection) and late webhooks get a clean 503 that TradingView resends elsewhere.
+        engine.drain(ENGINE_DRAIN);
         stopQuietly(mainServer);
         stopQuietly(metricsServer);
-        engine.drain(ENGINE_DRAIN);
         rateLimiter.close();
         store.close();
         metrics.close();

@@ -17,7 +17,7 @@ public enum EnvironmentVariable {
     WEBHOOK_SECRET(null, "Shared secret of the webhook, at least 16 characters. Unset: made at first start and kept in DATA_DIR/webhook-secret."),
     ADMIN_TOKEN(null, "Bearer token for /orders and /admin. Unset: /orders is open (laptop use) and /admin is refused."),
     WEBHOOK_MAX_AGE_SECONDS("300", "An alert whose timestamp is older than this is refused as a replay."),
-    MAX_BODY_BYTES("65536", "Largest webhook body accepted."),
+    MAX_BODY_BYTES("65536", "Largest webhook body accepted (at most 500000)."),
     IP_WHITELIST("52.89.214.238,34.212.75.30,54.218.53.128,52.32.178.7,127.0.0.1,::1",
             "Comma-separated IPs and CIDRs allowed to call the webhook; * disables the check."),
     TRUSTED_PROXIES("", "CIDRs of proxies whose X-Forwarded-For is believed (the ingress controller)."),

@@ -52,12 +52,22 @@ public record Settings(
         public boolean isEmbedded() {
             return url == null;
         }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + SettingsLoader.redactUrl(url) + ", user=" + user + "]";
+        }
     }
 
     /** Redis when url is set, else the in-process limiter. */
     public record Redis(String url, Secret password) {
         public boolean isEnabled() {
             return url != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Redis[url=" + SettingsLoader.redactUrl(url) + "]";
         }
     }
 

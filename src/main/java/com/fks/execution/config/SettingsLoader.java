@@ -31,6 +31,7 @@ public final class SettingsLoader {
     }
 
     public static final int MIN_SECRET_LENGTH = 16;
+    public static final int MAX_BODY_LIMIT = 500_000;
     private static final Set<String> EXCHANGES = Set.of("paper", "binance", "coinbase");
 
     private final Map<String, String> env;
@@ -61,7 +62,8 @@ public final class SettingsLoader {
         Secret webhookSecret = secret(EnvironmentVariable.WEBHOOK_SECRET);
         Secret adminToken = secret(EnvironmentVariable.ADMIN_TOKEN);
         Duration maxAge = seconds(EnvironmentVariable.WEBHOOK_MAX_AGE_SECONDS, 1);
-        int maxBody = integer(EnvironmentVariable.MAX_BODY_BYTES, 256, 10 * 1024 * 1024);
+        // Bounded so the alert as stored (NaN grows to null: at most 4/3 of the body) fits its 1,000,000-character column.
+        int maxBody = integer(EnvironmentVariable.MAX_BODY_BYTES, 256, MAX_BODY_LIMIT);
         List<Cidr> allowList = cidrs(EnvironmentVariable.IP_WHITELIST, true);
         List<Cidr> trusted = cidrs(EnvironmentVariable.TRUSTED_PROXIES, false);
         String defaultExchange = exchange(EnvironmentVariable.DEFAULT_EXCHANGE);
@@ -70,12 +72,12 @@ public final class SettingsLoader {
                 optional(EnvironmentVariable.DATABASE_URL), optional(EnvironmentVariable.DATABASE_USER),
                 secret(EnvironmentVariable.POSTGRES_PASSWORD));
         if (database.url() != null && !database.url().startsWith("jdbc:postgresql:")) {
-            problems.add("DATABASE_URL must be a jdbc:postgresql: URL, got '" + database.url() + "'");
+            problems.add("DATABASE_URL must be a jdbc:postgresql: URL, got '" + redactUrl(database.url()) + "'");
         }
         Settings.Redis redis = new Settings.Redis(optional(EnvironmentVariable.REDIS_URL),
                 secret(EnvironmentVariable.REDIS_PASSWORD));
         if (redis.url() != null && !redis.url().matches("rediss?://.+")) {
-            problems.add("REDIS_URL must be a redis:// or rediss:// URL, got '" + redis.url() + "'");
+            problems.add("REDIS_URL must be a redis:// or rediss:// URL, got '" + redactUrl(redis.url()) + "'");
         }
         Duration lease = seconds(EnvironmentVariable.ORDER_LEASE_SECONDS, 2);
         Duration maxWait = seconds(EnvironmentVariable.ORDER_MAX_WAIT_SECONDS, 1);
@@ -106,6 +108,14 @@ public final class SettingsLoader {
                 binance, coinbase, logLevel);
     }
 
+    /** A URL with any user:password@ part and password= parameter masked, for error lines and toString. */
+    public static String redactUrl(String url) {
+        if (url == null) {
+            return null;
+        }
+        return url.replaceAll("//[^/@\\s]*@", "//****@").replaceAll("(?i)(password=)[^&;\\s]*", "$1****");
+    }
+
     private String value(EnvironmentVariable variable) {
         String raw = env.get(variable.name());
         if (raw == null || raw.isBlank()) {
@@ -120,7 +130,7 @@ public final class SettingsLoader {
     }
 
     private Secret secret(EnvironmentVariable variable) {
-        // Secrets are not trimmed beyond blank detection: a secret is exactly what the operator set.
+        // Surrounding whitespace (a newline from a mounted file or `echo`) is not part of a secret.
         String raw = env.get(variable.name());
         return raw == null || raw.isBlank() ? null : new Secret(raw.strip());
     }

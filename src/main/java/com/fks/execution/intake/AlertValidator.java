@@ -62,7 +62,13 @@ public final class AlertValidator {
         BigDecimal confidence = confidence(body.get("confidence"));
         String exchange = exchange(body.get("exchange"));
         String strategy = optionalText(body.get("strategy"), "strategy", RejectionReason.INVALID_STRATEGY, 200);
-        String explicitId = optionalText(body.get("id"), "id", RejectionReason.INVALID_ID, 200);
+        JsonNode idNode = body.get("id");
+        if (idNode != null && isNonFinite(idNode)) {
+            // A template whose id comes from a series renders NaN when the series has no value; taken as the
+            // id "NaN" it would make every later such alert a duplicate for a day.
+            throw new AlertRejectedException(RejectionReason.INVALID_ID, "id is NaN or infinite: the template's id did not render");
+        }
+        String explicitId = optionalText(idNode, "id", RejectionReason.INVALID_ID, 200);
         if (explicitId != null && !ALERT_ID.matcher(explicitId).matches()) {
             throw new AlertRejectedException(RejectionReason.INVALID_ID,
                     "id must be 1 to 200 printable ASCII characters without spaces");

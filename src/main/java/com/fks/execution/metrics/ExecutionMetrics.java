@@ -3,6 +3,7 @@ package com.fks.execution.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,9 @@ public final class ExecutionMetrics implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
     public ExecutionMetrics() {
+        // Two of Micrometer's names break Prometheus' naming rules (promtool check metrics refuses them).
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("system.cpu.count")
+                || id.getName().equals("process.cpu.time")));
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -70,6 +75,26 @@ public final class ExecutionMetrics implements AutoCloseable {
             result[i] = Duration.ofMillis(millis[i]);
         }
         return result;
+    }
+
+    /**
+     * Creates the request and order counters at zero for every label value that can occur, so rate() and
+     * increase() see the first event of each (a counter born at 1 loses it).
+     */
+    public void preRegister(Map<Integer, List<String>> reasonsByStatus, List<String> validationReasons,
+                            List<String> exchanges) {
+        reasonsByStatus.forEach((status, reasons) -> reasons.forEach(reason -> counter("execution.webhook.requests",
+                "Webhook requests by answer", "status", Integer.toString(status), "reason", reason)));
+        validationReasons.forEach(reason -> counter("execution.webhook.validation.failures",
+                "Webhooks refused as unparseable, invalid or over a risk limit", "reason", reason));
+        for (String exchange : exchanges) {
+            for (String side : List.of("buy", "sell")) {
+                for (String status : List.of("filled", "partially_filled", "canceled", "rejected", "failed")) {
+                    counter("execution.orders", "Orders that reached a final state", "exchange", exchange,
+                            "side", side, "status", status);
+                }
+            }
+        }
     }
 
     public PrometheusMeterRegistry registry() {

@@ -1,0 +1,538 @@
+package com.fks.execution.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fks.execution.exchange.OrderType;
+import com.fks.execution.exchange.Side;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+final class AlertValidatorTest {
+    private static final String SECRET = "webhook-secret-0123456789";
+    private static final String BASE = "\"secret\":\"" + SECRET + "\",\"symbol\":\"BTCUSDT\",\"action\":\"buy\"";
+
+    private final AlertParser parser = new AlertParser();
+    private final List<String> nanFields = new ArrayList<>();
+    private final AlertValidator validator = new AlertValidator(parser.mapper(), "paper", nanFields::add);
+
+    // ---- a valid alert ----
+
+    @Test
+    void shouldBuildAMarketAlertWithDefaults() throws Exception {
+        // given
+        Instant at = Instant.parse("2026-01-02T03:04:05Z");
+
+        // when
+        Alert alert = validator.validate(body("{" + BASE + ",\"quantity\":0.5,\"price\":64000.5}"), at);
+
+        // then
+        assertThat(alert.symbol()).isEqualTo("BTCUSDT");
+        assertThat(alert.side()).isEqualTo(Side.BUY);
+        assertThat(alert.type()).isEqualTo(OrderType.MARKET);
+        assertThat(alert.quantity()).isEqualByComparingTo("0.5");
+        assertThat(alert.price()).isEqualByComparingTo("64000.5");
+        assertThat(alert.confidence()).isEqualByComparingTo("1");
+        assertThat(alert.exchange()).isEqualTo("paper");
+        assertThat(alert.strategy()).isNull();
+        assertThat(alert.timestamp()).isEqualTo(at);
+        assertThat(alert.alertId()).matches("sha256-[0-9a-f]{64}");
+        assertThat(nanFields).isEmpty();
+    }
+
+    @Test
+    void shouldBuildALimitAlertWithEveryField() throws Exception {
+        // when
+        Alert alert = validate("{\"secret\":\"" + SECRET + "\",\"symbol\":\"ETHUSDC\",\"action\":\" SELL \","
+                + "\"quantity\":\"2.25\",\"order_type\":\"LIMIT\",\"price\":3100,\"confidence\":0.8,"
+                + "\"id\":\"alert-42\",\"exchange\":\"Binance\",\"strategy\":\"ema-cross\"}");
+
+        // then
+        assertThat(alert.symbol()).isEqualTo("ETHUSDC");
+        assertThat(alert.side()).isEqualTo(Side.SELL);
+        assertThat(alert.type()).isEqualTo(OrderType.LIMIT);
+        assertThat(alert.quantity()).isEqualByComparingTo("2.25");
+        assertThat(alert.price()).isEqualByComparingTo("3100");
+        assertThat(alert.confidence()).isEqualByComparingTo("0.8");
+        assertThat(alert.alertId()).isEqualTo("alert-42");
+        assertThat(alert.exchange()).isEqualTo("binance");
+        assertThat(alert.strategy()).isEqualTo("ema-cross");
+    }
+
+    @Test
+    void shouldUseTheConfiguredDefaultExchange() throws Exception {
+        // given
+        AlertValidator coinbaseByDefault = new AlertValidator(parser.mapper(), "coinbase", nanFields::add);
+
+        // when
+        Alert alert = coinbaseByDefault.validate(body("{" + BASE + ",\"quantity\":1,\"price\":10}"), null);
+
+        // then
+        assertThat(alert.exchange()).isEqualTo("coinbase");
+    }
+
+    // ---- symbol ----
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "BTCUSDT, BTCUSDT",
+            "BINANCE:BTCUSDT, BTCUSDT",
+            "btc-usdt, BTCUSDT",
+            "BTCUSDT.P, BTCUSDT",
+            "BINANCE:BTCUSDT.P, BTCUSDT",
+            "btc/usdt, BTCUSDT",
+            "COINBASE:ETH-USD, ETHUSD",
+            "'  ethusdc  ', ETHUSDC",
+    })
+    void shouldNormaliseTheSymbol(String raw, String expected) throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"" + raw + "\",\"action\":\"buy\",\"quantity\":1,\"price\":1}");
+
+        // then
+        assertThat(alert.symbol()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\"symbol\":null", "\"symbol\":\"\"", "\"symbol\":\"   \""})
+    void shouldRefuseAMissingSymbol(String symbolField) {
+        // when
+        AlertRejectedException e = rejected("{" + (symbolField.isEmpty() ? "" : symbolField + ",")
+                + "\"action\":\"buy\",\"quantity\":1,\"price\":1}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.MISSING_SYMBOL);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"BTC USDT\"", "\"B\"", "\"BINANCE:\"", "\"BTC$USDT\"", "42", "NaN", "true", "[\"BTCUSDT\"]",
+            "\"ABCDEFGHIJKLMNOPQRSTUVWXY\""})
+    void shouldRefuseAnInvalidSymbol(String symbol) {
+        // when
+        AlertRejectedException e = rejected("{\"symbol\":" + symbol + ",\"action\":\"buy\",\"quantity\":1,\"price\":1}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_SYMBOL);
+    }
+
+    // ---- action ----
+
+    @Test
+    void shouldRefuseAMissingAction() {
+        // when / then
+        assertThat(rejected("{\"symbol\":\"BTCUSDT\",\"quantity\":1,\"price\":1}").reason())
+                .isEqualTo(RejectionReason.MISSING_ACTION);
+        assertThat(rejected("{\"symbol\":\"BTCUSDT\",\"action\":null,\"quantity\":1,\"price\":1}").reason())
+                .isEqualTo(RejectionReason.MISSING_ACTION);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"hold\"", "\"\"", "\"long\"", "1", "NaN", "true"})
+    void shouldRefuseAnInvalidAction(String action) {
+        // when
+        AlertRejectedException e = rejected("{\"symbol\":\"BTCUSDT\",\"action\":" + action + ",\"quantity\":1,\"price\":1}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ACTION);
+    }
+
+    // ---- quantity ----
+
+    @Test
+    void shouldRefuseAMissingQuantity() {
+        // when / then
+        assertThat(rejected("{" + BASE + ",\"price\":1}").reason()).isEqualTo(RejectionReason.MISSING_QUANTITY);
+        assertThat(rejected("{" + BASE + ",\"quantity\":null,\"price\":1}").reason())
+                .isEqualTo(RejectionReason.MISSING_QUANTITY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "\"NaN\"", "\"nan\"", "Infinity", "-Infinity", "+Infinity", "\"Infinity\"", "\"-Infinity\""})
+    void shouldRefuseANonFiniteQuantityNamingTheField(String quantity) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":" + quantity + ",\"price\":1}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.QUANTITY_IS_NAN);
+        assertThat(e.detail()).startsWith("quantity");
+        assertThat(nanFields).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "0.0", "-1", "-0.5", "\"-1\"", "1e400", "1e15", "\"1e400\"", "1e-19", "\"abc\"", "\"\"",
+            "true", "[1]", "{\"v\":1}", "\"1,5\"", "\"0x10\""})
+    void shouldRefuseAnInvalidQuantity(String quantity) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":" + quantity + ",\"price\":1}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_QUANTITY);
+        assertThat(e.detail()).startsWith("quantity");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.000000000000000001", "999999999999999.9", "\"0.25\"", "\" 3 \"", "1E+2", "+5"})
+    void shouldAcceptAQuantityInRange(String quantity) throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":" + quantity + ",\"price\":1}");
+
+        // then
+        assertThat(alert.quantity()).isPositive();
+    }
+
+    // ---- order type and price ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"stop\"", "\"\"", "1", "NaN", "true"})
+    void shouldRefuseAnInvalidOrderType(String type) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"order_type\":" + type + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ORDER_TYPE);
+    }
+
+    @Test
+    void shouldRefuseALimitOrderWithoutAPrice() {
+        // when / then
+        assertThat(rejected("{" + BASE + ",\"quantity\":1,\"order_type\":\"limit\"}").reason())
+                .isEqualTo(RejectionReason.MISSING_PRICE);
+        assertThat(rejected("{" + BASE + ",\"quantity\":1,\"order_type\":\"limit\",\"price\":null}").reason())
+                .isEqualTo(RejectionReason.MISSING_PRICE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "\"NaN\"", "Infinity", "-Infinity"})
+    void shouldRefuseANonFiniteLimitPriceNamingTheField(String price) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"order_type\":\"limit\",\"price\":" + price + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.PRICE_IS_NAN);
+        assertThat(e.detail()).startsWith("price");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"limit", "market"})
+    void shouldRefuseAnInvalidPriceForEitherOrderType(String type) {
+        // when / then
+        for (String price : List.of("0", "-100", "\"cheap\"", "1e20", "true")) {
+            AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"order_type\":\"" + type + "\",\"price\":"
+                    + price + "}");
+            assertThat(e.reason()).as("price %s", price).isEqualTo(RejectionReason.INVALID_PRICE);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "\"NaN\"", "Infinity", "-Infinity", "null"})
+    void shouldReplaceANonFiniteMarketPriceByNullAndCountIt(String price) throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":" + price + "}");
+
+        // then
+        assertThat(alert.price()).isNull();
+        assertThat(nanFields).containsExactly("price");
+        assertThat(json(alert.storedJson()).get("price").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldAcceptAMarketOrderWithoutAPrice() throws Exception {
+        // when: the risk step, not validation, refuses it for lack of a usable price
+        Alert alert = validate("{" + BASE + ",\"quantity\":1}");
+
+        // then
+        assertThat(alert.price()).isNull();
+        assertThat(nanFields).isEmpty();
+    }
+
+    // ---- confidence ----
+
+    @Test
+    void shouldTakeAnAbsentConfidenceAsOne() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":1}");
+
+        // then
+        assertThat(alert.confidence()).isEqualByComparingTo("1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1", "0.6", "\"0.75\""})
+    void shouldAcceptAConfidenceFromZeroToOne(String confidence) throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"confidence\":" + confidence + "}");
+
+        // then
+        assertThat(alert.confidence()).isEqualByComparingTo(confidence.replace("\"", ""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "\"NaN\"", "Infinity", "-Infinity", "null"})
+    void shouldRefuseANonFiniteConfidence(String confidence) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"confidence\":" + confidence + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.CONFIDENCE_IS_NAN);
+        assertThat(e.detail()).startsWith("confidence");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.01", "2", "-0.01", "-1", "\"high\"", "\"\"", "true", "[0.5]"})
+    void shouldRefuseAConfidenceOutsideZeroToOne(String confidence) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"confidence\":" + confidence + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_CONFIDENCE);
+    }
+
+    // ---- exchange, strategy, id ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"kraken\"", "\"\"", "1", "true", "NaN"})
+    void shouldRefuseAnUnknownExchange(String exchange) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"exchange\":" + exchange + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_EXCHANGE);
+    }
+
+    @Test
+    void shouldRefuseAnInvalidStrategy() {
+        // when / then
+        for (String strategy : List.of("\"\"", "42", "NaN", "{\"a\":1}", "\"" + "s".repeat(201) + "\"")) {
+            AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"strategy\":" + strategy + "}");
+            assertThat(e.reason()).as("strategy %s", strategy).isEqualTo(RejectionReason.INVALID_STRATEGY);
+        }
+    }
+
+    @Test
+    void shouldAcceptAStrategyOf200Characters() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"strategy\":\"" + "s".repeat(200) + "\"}");
+
+        // then
+        assertThat(alert.strategy()).hasSize(200);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"has space\"", "\"tab\\there\"", "\"caf\u00e9\"", "true", "[\"a\"]"})
+    void shouldRefuseAnInvalidId(String id) {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":" + id + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ID);
+    }
+
+    @Test
+    void shouldRefuseAnIdLongerThan200Characters() {
+        // when
+        AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"" + "i".repeat(201) + "\"}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_ID);
+    }
+
+    @Test
+    void shouldUseAnExplicitIdAsIs() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"BTC-long:2026-01-02T03:04\"}");
+        Alert numeric = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":1767323045}");
+        Alert longest = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"" + "i".repeat(200) + "\"}");
+
+        // then
+        assertThat(alert.alertId()).isEqualTo("BTC-long:2026-01-02T03:04");
+        assertThat(numeric.alertId()).isEqualTo("1767323045");
+        assertThat(longest.alertId()).isEqualTo("i".repeat(200));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "Infinity", "-Infinity"})
+    void shouldNotGiveTwoDifferentAlertsWithANonFiniteIdTheSameAlertId(String id) {
+        // given: a Pine template that renders its id from a series ("id": {{plot("bar")}}) sends a bare NaN
+        // when the series has no value. Taken as the id "NaN", every later such alert within 24 h would be a
+        // "duplicate" of the first and be dropped with a 200 and no order.
+        String first = "{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":" + id + "}";
+        String second = "{" + BASE + ",\"quantity\":2,\"price\":1,\"id\":" + id + "}";
+
+        // when
+        Object a = idOrReason(first);
+        Object b = idOrReason(second);
+
+        // then: either both are refused (INVALID_ID) or each gets its own (content) id
+        if (a instanceof RejectionReason || b instanceof RejectionReason) {
+            assertThat(a).isEqualTo(RejectionReason.INVALID_ID);
+            assertThat(b).isEqualTo(RejectionReason.INVALID_ID);
+        } else {
+            assertThat(a).isNotEqualTo(b);
+        }
+    }
+
+    // ---- content id ----
+
+    @Test
+    void shouldGiveTheSameContentIdWhateverTheKeyOrder() throws Exception {
+        // when
+        Alert a = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":2,"
+                + "\"ind\":{\"x\":1,\"y\":[1,{\"p\":1,\"q\":2}]}}");
+        Alert b = validate("{\"ind\":{\"y\":[1,{\"q\":2,\"p\":1}],\"x\":1},\"price\":2,\"quantity\":1,"
+                + "\"action\":\"buy\",\"symbol\":\"BTCUSDT\"}");
+
+        // then
+        assertThat(a.alertId()).startsWith("sha256-").isEqualTo(b.alertId());
+    }
+
+    @Test
+    void shouldGiveAContentIdThatDoesNotDependOnTheSecret() throws Exception {
+        // when
+        Alert withSecret = validate("{\"secret\":\"" + SECRET + "\",\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1}");
+        Alert otherSecret = validate("{\"secret\":\"another-secret-9876543210\",\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1}");
+        Alert noSecret = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1}");
+
+        // then
+        assertThat(withSecret.alertId()).isEqualTo(otherSecret.alertId()).isEqualTo(noSecret.alertId());
+    }
+
+    @Test
+    void shouldGiveDifferentContentIdsToDifferentAlerts() throws Exception {
+        // when
+        Alert one = validate("{" + BASE + ",\"quantity\":1,\"price\":100}");
+        Alert two = validate("{" + BASE + ",\"quantity\":2,\"price\":100}");
+        Alert later = validate("{" + BASE + ",\"quantity\":1,\"price\":100,\"timestamp\":\"2026-01-02T03:05:00Z\"}");
+
+        // then
+        assertThat(one.alertId()).isNotEqualTo(two.alertId()).isNotEqualTo(later.alertId());
+        assertThat(two.alertId()).isNotEqualTo(later.alertId());
+    }
+
+    @Test
+    void shouldGiveAStableContentIdForTheSameBody() throws Exception {
+        // given
+        String body = "{" + BASE + ",\"quantity\":1,\"price\":100,\"rsi\":NaN}";
+
+        // when
+        String first = validate(body).alertId();
+        String second = validate(body).alertId();
+
+        // then
+        assertThat(first).isEqualTo(second);
+    }
+
+    // ---- stored JSON ----
+
+    @Test
+    void shouldRemoveTheSecretFromTheStoredJson() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":100,\"rsi\":55.5}");
+
+        // then
+        assertThat(alert.storedJson()).doesNotContain(SECRET).doesNotContain("\"secret\"");
+        JsonNode stored = json(alert.storedJson());
+        assertThat(stored.get("symbol").textValue()).isEqualTo("BTCUSDT");
+        assertThat(stored.get("rsi").decimalValue()).isEqualByComparingTo("55.5");
+    }
+
+    @Test
+    void shouldKeepTheOriginalSymbolTextAndUnknownFieldsAsSent() throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"BINANCE:BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1,"
+                + "\"note\":\"golden cross\",\"levels\":[1,2,3]}");
+
+        // then
+        JsonNode stored = json(alert.storedJson());
+        assertThat(stored.get("symbol").textValue()).isEqualTo("BINANCE:BTCUSDT");
+        assertThat(stored.get("note").textValue()).isEqualTo("golden cross");
+        assertThat(stored.get("levels").toString()).isEqualTo("[1,2,3]");
+    }
+
+    @Test
+    void shouldReplaceNonFiniteTopLevelIndicatorsByNullAndCountEachUnderItsName() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":100,"
+                + "\"rsi\":NaN,\"macd\":\"NaN\",\"upper\":Infinity,\"lower\":-Infinity,\"ok\":42,\"label\":\"text\"}");
+
+        // then
+        assertThat(nanFields).containsExactlyInAnyOrder("rsi", "macd", "upper", "lower");
+        JsonNode stored = json(alert.storedJson());
+        assertThat(stored.get("rsi").isNull()).isTrue();
+        assertThat(stored.get("macd").isNull()).isTrue();
+        assertThat(stored.get("upper").isNull()).isTrue();
+        assertThat(stored.get("lower").isNull()).isTrue();
+        assertThat(stored.get("ok").intValue()).isEqualTo(42);
+        assertThat(stored.get("label").textValue()).isEqualTo("text");
+        assertThat(alert.storedJson()).doesNotContain("NaN").doesNotContain("Infinity");
+    }
+
+    @Test
+    void shouldReplaceNonFiniteNestedIndicatorsByNullAndCountThemUnderTheTopLevelField() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":100,"
+                + "\"bands\":{\"upper\":NaN,\"lower\":1.5,\"deep\":{\"x\":\"Infinity\"}},\"series\":[1,NaN,[NaN]]}");
+
+        // then
+        assertThat(nanFields).containsExactlyInAnyOrder("bands", "series");
+        JsonNode stored = json(alert.storedJson());
+        assertThat(stored.at("/bands/upper").isNull()).isTrue();
+        assertThat(stored.at("/bands/lower").decimalValue()).isEqualByComparingTo("1.5");
+        assertThat(stored.at("/bands/deep/x").isNull()).isTrue();
+        assertThat(stored.get("series").toString()).isEqualTo("[1,null,[null]]");
+    }
+
+    @Test
+    void shouldKeepANullIndicatorAsNullWithoutCountingIt() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":100,\"rsi\":null}");
+
+        // then
+        assertThat(json(alert.storedJson()).get("rsi").isNull()).isTrue();
+        assertThat(nanFields).isEmpty();
+    }
+
+    @Test
+    void shouldStoreAValidatedAlertAsValidStrictJson() throws Exception {
+        // when
+        Alert alert = validate("{" + BASE + ",\"quantity\":1,\"price\":NaN,\"rsi\":NaN}");
+
+        // then: strict Jackson (no NaN allowed) can read it back
+        JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(alert.storedJson());
+        assertThat(stored.get("price").isNull()).isTrue();
+        assertThat(stored.get("rsi").isNull()).isTrue();
+    }
+
+    private ObjectNode body(String json) throws AlertRejectedException {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Alert validate(String json) throws AlertRejectedException {
+        return validator.validate(body(json), null);
+    }
+
+    private AlertRejectedException rejected(String json) {
+        AlertRejectedException e = catchThrowableOfType(AlertRejectedException.class, () -> validate(json));
+        assertThat(e).as("expected the alert to be refused: %s", json).isNotNull();
+        return e;
+    }
+
+    private Object idOrReason(String json) {
+        try {
+            return validate(json).alertId();
+        } catch (AlertRejectedException e) {
+            return e.reason();
+        }
+    }
+
+    private JsonNode json(String text) throws AlertRejectedException {
+        return parser.parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,66 @@
+package com.fks.execution.intake;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+final class SymbolsTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "BTCUSDT, BTCUSDT",
+            "btcusdt, BTCUSDT",
+            "BINANCE:BTCUSDT, BTCUSDT",
+            "binance:btcusdt, BTCUSDT",
+            "BTCUSDT.P, BTCUSDT",
+            "BINANCE:BTCUSDT.P, BTCUSDT",
+            "btc-usdt, BTCUSDT",
+            "BTC/USDT, BTCUSDT",
+            "BTC_USDT, BTCUSDT",
+            "COINBASE:BTC-USD, BTCUSD",
+            "'  ETHUSDC\t', ETHUSDC",
+            "1000PEPEUSDT, 1000PEPEUSDT",
+            "A:B:ETHUSDT, ETHUSDT",
+    })
+    void shouldNormaliseTradingViewForms(String raw, String expected) {
+        // when / then
+        assertThat(Symbols.normalise(raw)).contains(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "B", "BINANCE:", "BTC USDT", "BTC$USDT", "BTC.USDT", "ÄBCUSDT", "{{ticker}}",
+            "ABCDEFGHIJKLMNOPQRSTUVWXY", ".P"})
+    void shouldRefuseWhatCannotBeASymbol(String raw) {
+        // when / then
+        assertThat(Symbols.normalise(raw)).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptTheLongestAllowedSymbol() {
+        // when / then: 24 characters
+        assertThat(Symbols.normalise("ABCDEFGHIJKLMNOPQRSTUVWX")).contains("ABCDEFGHIJKLMNOPQRSTUVWX");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "BTCUSDT, USDT",
+            "BTCUSDC, USDC",
+            "BTCUSD, USD",
+            "ETHUSDT, USDT",
+            "USDCUSDT, USDT",
+    })
+    void shouldFindAUsdLikeQuote(String symbol, String quote) {
+        // when / then
+        assertThat(Symbols.usdQuote(symbol)).contains(quote);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ETHBTC", "BTCETH", "BTCEUR", "USDT", "USD", "USDC", "BTCUSDX"})
+    void shouldFindNoUsdQuoteForOtherQuotesOrABareCurrency(String symbol) {
+        // when / then
+        assertThat(Symbols.usdQuote(symbol)).isEmpty();
+    }
+}
