@@ -58,7 +58,7 @@ public final class ServiceRecords {
         return MAPPER.readTree(response.body()).get("orders");
     }
 
-    /** execution_webhook_requests_total, summed by "status reason". */
+    /** execution_webhook_requests_total, summed by "status reason", leaving out the ones still at zero. */
     public static Map<String, Long> webhookRequestsByStatusAndReason(String metrics) {
         Map<String, Long> result = new LinkedHashMap<>();
         Matcher m = REQUESTS.matcher(metrics);
@@ -66,7 +66,11 @@ public final class ServiceRecords {
             Matcher reason = REASON.matcher(m.group(1));
             Matcher status = STATUS.matcher(m.group(1));
             String key = (status.find() ? status.group(1) : "?") + " " + (reason.find() ? reason.group(1) : "?");
-            result.merge(key, Math.round(Double.parseDouble(m.group(2))), Long::sum);
+            long count = Math.round(Double.parseDouble(m.group(2)));
+            if (count > 0) {
+                // counters are registered at zero up front; only those that moved say something was counted
+                result.merge(key, count, Long::sum);
+            }
         }
         return result;
     }
