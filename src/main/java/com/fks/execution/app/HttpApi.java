@@ -29,6 +29,7 @@ final class HttpApi {
     static final String WEBHOOK_PATH = "/webhook/tradingview";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final int MAX_ORDERS_LISTED = 1000;
+    static final long CONNECTION_IDLE_TIMEOUT_MILLIS = 10_000;
 
     private final WebhookPipeline pipeline;
     private final OrderStore store;
@@ -90,15 +91,24 @@ final class HttpApi {
         QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
         pool.setName(port == 0 ? "http" : "http-" + port);
         cfg.jetty.threadPool = pool;
+        // Jetty's per-connection header cache matches values ignoring case by default and then hands the
+        // handler the cached value: after "Authorization: Bearer <token>" on a connection (an ingress reuses
+        // upstream connections across clients), any later header equal to it up to case read as the real
+        // token. Case-sensitive, each request's headers are its own bytes.
+        cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
         // A client that sends its body slowly is cut off instead of holding a thread (TradingView's own
-        // limit is 3 s for the whole request).
-        cfg.jetty.modifyServer(server -> {
-            for (var connector : server.getConnectors()) {
-                if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
-                    c.setIdleTimeout(10_000);
+        // limit is 3 s for the whole request). Javalin adds its connector after modifyServer has run, so the
+        // timeout is set when the server starts, once the connector exists (else Jetty's 30 s default applies).
+        cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                for (var connector : server.getConnectors()) {
+                    if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
+                        c.setIdleTimeout(CONNECTION_IDLE_TIMEOUT_MILLIS);
+                    }
                 }
             }
-        });
+        }));
     }
 
     private void webhook(Context ctx) throws IOException {

@@ -1,13 +1,14 @@
 package com.fks.execution.app;
 
 import com.fks.execution.bench.HelloWorldCommand;
+import com.fks.execution.traffic.TrafficCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** fks-execution's command line: serve, and the tools that come with it. */
 @Command(name = "fks-execution", mixinStandardHelpOptions = true, version = "fks-execution 0.1.0",
         description = "Execution service of the FKS trading platform: TradingView webhooks in, exchange orders out.",
-        subcommands = {ServeCommand.class, HelloWorldCommand.class})
+        subcommands = {ServeCommand.class, HelloWorldCommand.class, TrafficCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

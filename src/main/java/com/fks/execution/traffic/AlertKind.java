@@ -1,0 +1,34 @@
+package com.fks.execution.traffic;
+
+import java.util.Locale;
+
+/**
+ * What the generator sends, and the answer the service owes each kind. Only {@link #VALID} alerts may trade;
+ * every other kind must be refused (or, for a duplicate, answered with the first alert's order id).
+ */
+public enum AlertKind {
+    /** A realistic signed alert; 202, or 200 ignored when its confidence is below MIN_CONFIDENCE. */
+    VALID,
+    /** A wrong secret field, or the HMAC of another body: 401 authentication_failed. */
+    BAD_SIGNATURE,
+    /** Correctly signed but a day old: 422 timestamp_too_old. */
+    REPLAY,
+    /** The exact bytes of an alert that already got a 202: 200 duplicate with the same order id. */
+    DUPLICATE,
+    /** A valid alert cut short: 400 malformed_json. */
+    MALFORMED;
+
+    /** The name used in --mix and in the --out file. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static AlertKind fromLabel(String label) {
+        for (AlertKind kind : values()) {
+            if (kind.label().equals(label.trim().toLowerCase(Locale.ROOT))) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("unknown alert kind '" + label + "'; use bad-signature, replay, duplicate or malformed");
+    }
+}

@@ -1,0 +1,218 @@
+package com.fks.execution.traffic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends the alerts. Closed loop (no --rate): {@code concurrent} workers each send, wait for the answer, send
+ * again. Open loop (--rate): alert i is due at start + i/rate whatever the server does, and its latency runs
+ * from that due time, so a server that falls behind shows its queueing in the percentiles instead of slowing
+ * the generator down (coordinated omission).
+ */
+public final class TrafficRunner {
+    /** How a run is shaped; {@code maxAlerts} and {@code duration} bound it, whichever comes first. */
+    public record Plan(URI url, long maxAlerts, Duration duration, int concurrent, Double ratePerSecond,
+                       Duration timeout, TrafficMix mix, long seed) {
+        boolean openLoop() {
+            return ratePerSecond != null;
+        }
+    }
+
+    /** Duplicates resend one of the last few accepted alerts: recent, so still inside the replay window. */
+    private static final int RECENT_ACCEPTED = 64;
+
+    private final Plan plan;
+    private final AlertFactory factory;
+    private final OutcomeLog outLog;
+    private final TrafficStats stats = new TrafficStats();
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final HttpClient http;
+    private final AtomicReferenceArray<OutgoingAlert> recentAccepted = new AtomicReferenceArray<>(RECENT_ACCEPTED);
+    private final AtomicLong acceptedCount = new AtomicLong();
+    private long startNanos;
+    private long endNanos;
+
+    public TrafficRunner(Plan plan, AlertFactory factory, OutcomeLog outLog) {
+        this.plan = plan;
+        this.factory = factory;
+        this.outLog = outLog;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public TrafficStats stats() {
+        return stats;
+    }
+
+    public double elapsedSeconds() {
+        return (endNanos - startNanos) / 1e9;
+    }
+
+    /** Runs to the end; prints a progress line on {@code progress} once a second when it is not null. */
+    public void run(PrintStream progress) throws InterruptedException {
+        ExecutorService workers = Executors.newFixedThreadPool(plan.concurrent(), daemonThreads("traffic-worker"));
+        ScheduledExecutorService ticker = progress == null ? null
+                : Executors.newSingleThreadScheduledExecutor(daemonThreads("traffic-progress"));
+        startNanos = System.nanoTime();
+        long deadline = plan.duration() == null ? Long.MAX_VALUE : startNanos + plan.duration().toNanos();
+        if (ticker != null) {
+            ticker.scheduleAtFixedRate(() -> progress.print("\r" + progressLine()), 1, 1, TimeUnit.SECONDS);
+        }
+        try {
+            if (plan.openLoop()) {
+                openLoop(workers, deadline);
+            } else {
+                closedLoop(workers, deadline);
+            }
+            workers.shutdown();
+            // Every alert sent gets its answer or its timeout: the run ends when the last one is in.
+            while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
+                // still waiting for answers
+            }
+        } finally {
+            workers.shutdownNow();
+            endNanos = System.nanoTime();
+            if (ticker != null) {
+                ticker.shutdownNow();
+                progress.print("\r" + progressLine() + "\n");
+            }
+        }
+    }
+
+    private void closedLoop(ExecutorService workers, long deadline) {
+        AtomicLong next = new AtomicLong();
+        for (int w = 0; w < plan.concurrent(); w++) {
+            workers.execute(() -> {
+                while (true) {
+                    long seq = next.getAndIncrement();
+                    long now = System.nanoTime();
+                    if (seq >= plan.maxAlerts() || now >= deadline || Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                    sendOne(seq, now);
+                }
+            });
+        }
+    }
+
+    private void openLoop(ExecutorService workers, long deadline) {
+        double intervalNanos = 1e9 / plan.ratePerSecond();
+        for (long seq = 0; seq < plan.maxAlerts(); seq++) {
+            long due = startNanos + (long) (seq * intervalNanos);
+            if (due >= deadline) {
+                return;
+            }
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            long dueAt = due;
+            long s = seq;
+            workers.execute(() -> sendOne(s, dueAt));
+        }
+    }
+
+    private void sendOne(long seq, long dueNanos) {
+        // Each alert's randomness comes from the seed and its number alone, so a seed replays a run exactly.
+        SplittableRandom random = new SplittableRandom(plan.seed() ^ (seq * 0x9E3779B97F4A7C15L));
+        AlertKind kind = plan.mix().pick(random);
+        OutgoingAlert alert = null;
+        if (kind == AlertKind.DUPLICATE) {
+            long known = Math.min(acceptedCount.get(), RECENT_ACCEPTED);
+            OutgoingAlert original = known == 0 ? null : recentAccepted.get(random.nextInt((int) known));
+            if (original != null) {
+                alert = new OutgoingAlert(original.alertId(), AlertKind.DUPLICATE, original.body(),
+                        original.signatureHeader(), original.contentType());
+            } else {
+                kind = AlertKind.VALID; // nothing accepted yet to duplicate
+            }
+        }
+        if (alert == null) {
+            alert = factory.create(seq, kind, random);
+        }
+        Outcome outcome = send(alert, dueNanos);
+        if (alert.kind() == AlertKind.VALID && outcome.status() == 202) {
+            recentAccepted.set((int) (acceptedCount.getAndIncrement() % RECENT_ACCEPTED), alert);
+        }
+        stats.record(outcome);
+        if (outLog != null) {
+            outLog.write(outcome);
+        }
+    }
+
+    private Outcome send(OutgoingAlert alert, long dueNanos) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(plan.url())
+                .timeout(plan.timeout())
+                .header("Content-Type", alert.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(alert.body()));
+        if (alert.signatureHeader() != null) {
+            request.header("X-Webhook-Signature", alert.signatureHeader());
+        }
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            long latency = System.nanoTime() - dueNanos;
+            String reason = "-";
+            String orderId = null;
+            try {
+                JsonNode body = mapper.readTree(response.body());
+                if (body != null && body.isObject()) {
+                    reason = body.hasNonNull("reason") ? body.get("reason").asText() : body.path("status").asText("-");
+                    orderId = body.hasNonNull("order_id") ? body.get("order_id").asText() : null;
+                }
+            } catch (IOException e) {
+                reason = "unreadable_answer";
+            }
+            return new Outcome(alert.alertId(), alert.kind(), response.statusCode(), reason, orderId, latency);
+        } catch (HttpTimeoutException e) {
+            return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.TIMEOUT, null, System.nanoTime() - dueNanos);
+        } catch (IOException e) {
+            return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.CONNECTION_ERROR, null,
+                    System.nanoTime() - dueNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.CONNECTION_ERROR, null,
+                    System.nanoTime() - dueNanos);
+        }
+    }
+
+    String progressLine() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return String.format(Locale.ROOT, "sent %d  2xx %d  4xx %d  5xx %d  errors %d  %.0f/s   ",
+                stats.sent(), stats.withStatus(200) + stats.withStatus(202), countRange(400, 499),
+                stats.serverErrors(), stats.connectionErrors(), seconds <= 0 ? 0 : stats.sent() / seconds);
+    }
+
+    private long countRange(int from, int to) {
+        return stats.responses().entrySet().stream().filter(e -> e.getKey() >= from && e.getKey() <= to)
+                .flatMap(e -> e.getValue().values().stream()).mapToLong(Long::longValue).sum();
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

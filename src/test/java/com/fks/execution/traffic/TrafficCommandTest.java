@@ -1,0 +1,173 @@
+package com.fks.execution.traffic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.testsupport.ServiceProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The generator against the real service: every alert it sends is accounted for in its summary, its --out
+ * file, /orders, /metrics and the paper exchange's own book, and each bad kind of the mix gets its reason.
+ */
+final class TrafficCommandTest {
+    private static final Map<String, String> EXPECTED_REASON = Map.of(
+            "bad-signature", "authentication_failed",
+            "replay", "timestamp_too_old",
+            "duplicate", "duplicate",
+            "malformed", "malformed_json");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldAccountForEveryAlertInTheOutFileOrdersMetricsAndThePaperBook() throws Exception {
+        // given a service that rate-limits nobody
+        Path out = tmp.resolve("out.tsv");
+        try (ServiceProcess service = ServiceProcess.start(Map.of("RATE_LIMIT_REQUESTS", "1000000"))) {
+            // when 400 alerts go out, a tenth of each bad kind, both auth forms
+            ServiceRecords.TrafficRun run = ServiceRecords.traffic("--url", service.baseUrl() + "/webhook/tradingview",
+                    "--secret", ServiceProcess.SECRET, "--webhooks", "400", "--concurrent", "4", "--auth", "mixed",
+                    "--mix", "bad-signature=0.1,replay=0.1,duplicate=0.1,malformed=0.1", "--seed", "42",
+                    "--json", "--out", out.toString());
+
+            // then the summary adds up and only 4xx and 2xx came back, so the exit code is 0
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            JsonNode summary = run.json();
+            assertThat(summary.get("sent").asLong()).isEqualTo(400);
+            assertThat(summary.get("connection_errors").asLong()).isZero();
+            assertThat(summary.get("server_errors").asLong()).isZero();
+            long answered = 0;
+            for (JsonNode reasons : summary.get("responses")) {
+                for (JsonNode count : reasons) {
+                    answered += count.asLong();
+                }
+            }
+            assertThat(answered).isEqualTo(400);
+
+            // and the --out file has one line per alert, each bad kind with its own reason
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            assertThat(lines.get(0)).isEqualTo(OutcomeLog.HEADER);
+            List<OutcomeLog.Line> outcomes = lines.stream().skip(1).map(OutcomeLog.Line::parse).toList();
+            assertThat(outcomes).hasSize(400);
+            for (OutcomeLog.Line line : outcomes) {
+                if (line.kind().equals("valid")) {
+                    assertThat(line.reason()).as(line.toString()).isIn("accepted", "confidence_below_threshold");
+                } else {
+                    assertThat(line.reason()).as(line.toString()).isEqualTo(EXPECTED_REASON.get(line.kind()));
+                }
+            }
+            Map<String, Long> byKind = outcomes.stream().collect(Collectors.groupingBy(OutcomeLog.Line::kind,
+                    Collectors.counting()));
+            assertThat(byKind.keySet()).contains("valid", "bad-signature", "replay", "duplicate", "malformed");
+            assertThat(summary.at("/responses/401/authentication_failed").asLong()).isEqualTo(byKind.get("bad-signature"));
+            assertThat(summary.at("/responses/422/timestamp_too_old").asLong()).isEqualTo(byKind.get("replay"));
+            assertThat(summary.at("/responses/400/malformed_json").asLong()).isEqualTo(byKind.get("malformed"));
+            assertThat(summary.at("/responses/200/duplicate").asLong()).isEqualTo(byKind.get("duplicate"));
+
+            // and a duplicate names the order of the alert it repeats: still one order per alert id
+            Map<String, String> acceptedOrderByAlert = new HashMap<>();
+            for (OutcomeLog.Line line : outcomes) {
+                if (line.status() == 202) {
+                    assertThat(acceptedOrderByAlert.put(line.alertId(), line.orderId())).as("second 202 for " + line)
+                            .isNull();
+                }
+            }
+            for (OutcomeLog.Line line : outcomes) {
+                if (line.kind().equals("duplicate")) {
+                    assertThat(line.orderId()).isEqualTo(acceptedOrderByAlert.get(line.alertId()));
+                }
+            }
+            Set<String> acceptedOrders = new HashSet<>(acceptedOrderByAlert.values());
+            assertThat(acceptedOrders).hasSize(acceptedOrderByAlert.size()).isNotEmpty();
+
+            // and the service counted every request under a status and reason
+            String metrics = service.get("/metrics").body();
+            assertThat(ServiceRecords.webhookRequestsTotal(metrics)).isEqualTo(400);
+
+            // and /orders holds exactly the accepted orders, each ending FILLED
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                JsonNode orders = ServiceRecords.orders(service, null);
+                Set<String> ids = new HashSet<>();
+                for (JsonNode order : orders) {
+                    ids.add(order.get("order_id").asText());
+                    assertThat(order.get("status").asText()).isEqualTo("FILLED");
+                }
+                assertThat(ids).isEqualTo(acceptedOrders);
+            });
+
+            // and the paper exchange's own book, read without the service, has one fill per 202 and nothing else
+            assertThat(service.stop()).isZero();
+            List<PaperOrderBook.Fill> fills = ServiceRecords.paperFills(service.dataDir());
+            List<String> filledClientIds = fills.stream().map(PaperOrderBook.Fill::clientOrderId).toList();
+            assertThat(filledClientIds).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(filledClientIds)).isEqualTo(acceptedOrders.stream().map(id -> "fks" + id)
+                    .collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void shouldExitNonZeroWhenRequestsGetNoAnswerUnlessErrorsAreExpected() throws Exception {
+        // given nobody listening
+        String url = "http://127.0.0.1:" + ServiceProcess.freePort() + "/webhook/tradingview";
+
+        // when / then
+        ServiceRecords.TrafficRun failing = ServiceRecords.traffic("--url", url, "--secret", ServiceProcess.SECRET,
+                "--webhooks", "5", "--concurrent", "2", "--json");
+        assertThat(failing.exitCode()).isEqualTo(TrafficCommand.EXIT_ERRORS);
+        assertThat(failing.json().get("connection_errors").asLong()).isEqualTo(5);
+        assertThat(failing.stderr()).contains("5 requests got no answer");
+
+        ServiceRecords.TrafficRun expected = ServiceRecords.traffic("--url", url, "--secret", ServiceProcess.SECRET,
+                "--webhooks", "5", "--concurrent", "2", "--expect-errors");
+        assertThat(expected.exitCode()).isZero();
+        assertThat(expected.stdout()).contains("connection errors  5");
+    }
+
+    @Test
+    void shouldExitNonZeroOnAny5xxUnlessErrorsAreExpected() throws Exception {
+        // given a service whose trading is halted: it answers 503 trading_halted, recording nothing
+        try (ServiceProcess service = ServiceProcess.start(Map.of("ADMIN_TOKEN", "admin-token-for-traffic-test-42"))) {
+            var halt = service.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/admin/halt"))
+                    .header("Authorization", "Bearer admin-token-for-traffic-test-42")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+            assertThat(halt.statusCode()).isEqualTo(200);
+            String url = service.baseUrl() + "/webhook/tradingview";
+
+            // when / then: confidence of every generated alert is at least 0.55, so some reach the halt check
+            ServiceRecords.TrafficRun failing = ServiceRecords.traffic("--url", url, "--secret", ServiceProcess.SECRET,
+                    "--webhooks", "20", "--concurrent", "2", "--seed", "7", "--json");
+            assertThat(failing.json().at("/responses/503/trading_halted").asLong()).isPositive();
+            assertThat(failing.exitCode()).isEqualTo(TrafficCommand.EXIT_ERRORS);
+
+            ServiceRecords.TrafficRun expected = ServiceRecords.traffic("--url", url, "--secret", ServiceProcess.SECRET,
+                    "--webhooks", "20", "--concurrent", "2", "--seed", "7", "--expect-errors");
+            assertThat(expected.exitCode()).isZero();
+            assertThat(expected.stdout()).contains("503 trading_halted");
+        }
+    }
+
+    @Test
+    void shouldRefuseBadArgumentsWithExitCodeTwoBeforeSendingAnything() {
+        assertThat(ServiceRecords.traffic("--mix", "replay=2", "--secret", ServiceProcess.SECRET).exitCode())
+                .isEqualTo(TrafficCommand.EXIT_USAGE);
+        assertThat(ServiceRecords.traffic("--auth", "carrier-pigeon", "--secret", ServiceProcess.SECRET).exitCode())
+                .isEqualTo(TrafficCommand.EXIT_USAGE);
+        assertThat(ServiceRecords.traffic("--url", "ftp://x/y", "--secret", ServiceProcess.SECRET).exitCode())
+                .isEqualTo(TrafficCommand.EXIT_USAGE);
+    }
+}
