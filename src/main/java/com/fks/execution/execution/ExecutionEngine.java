@@ -227,7 +227,7 @@ public final class ExecutionEngine implements AutoCloseable {
         try {
             atExchange = exchange.lookup(order.symbol(), order.clientOrderId());
         } catch (ExchangeException e) {
-            retry(order, e);
+            retry(order, OrderStatus.SUBMITTING, e, false);
             return;
         }
         if (atExchange.isPresent()) {
@@ -254,7 +254,7 @@ public final class ExecutionEngine implements AutoCloseable {
                         OrderStatus.REJECTED, rejectionReason(e), describe(e), null, null, null));
                 case AUTHENTICATION -> finish(order, OrderStatus.SUBMITTING, OrderUpdate.failed(OrderStatus.SUBMITTING,
                         OrderStatus.FAILED, "exchange_authentication_failed", describe(e)));
-                default -> retry(order, e);
+                default -> retry(order, OrderStatus.SUBMITTING, e, true);
             }
         }
     }
@@ -329,13 +329,23 @@ public final class ExecutionEngine implements AutoCloseable {
         leave(order.orderId());
     }
 
-    /** A failure whose outcome allows another try: wait (honouring Retry-After), unless the order is too old. */
-    private void retry(Order order, ExchangeException e) {
+    /**
+     * A failure whose outcome allows another try: wait (honouring Retry-After), unless the order is too old.
+     * {@code current} is the order's status in the store (the {@code order} object may predate SUBMITTING);
+     * {@code sent} says the failed call was the send itself.
+     */
+    private void retry(Order order, OrderStatus current, ExchangeException e, boolean sent) {
         if (e.kind() == ExchangeException.Kind.UNKNOWN_OUTCOME) {
             lastUnknown.put(order.orderId(), e);
         }
         if (expired(order)) {
-            fail(order, failureReason(order, e), describe(e));
+            if (sent && e.kind() == ExchangeException.Kind.UNKNOWN_OUTCOME) {
+                // A send that timed out after the maximum wait may still have traded: ask the exchange once
+                // (reconcile) before giving up, so FAILED never hides an order the exchange holds and can tell.
+                later(order.orderId(), Duration.ZERO);
+                return;
+            }
+            fail(order, current, failureReason(order, e), describe(e));
             return;
         }
         int attempt = Math.max(1, order.attempts());
@@ -360,7 +370,11 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void fail(Order order, String reason, String detail) {
-        finish(order, order.status(), OrderUpdate.failed(order.status(), OrderStatus.FAILED, reason, detail));
+        fail(order, order.status(), reason, detail);
+    }
+
+    private void fail(Order order, OrderStatus current, String reason, String detail) {
+        finish(order, current, OrderUpdate.failed(current, OrderStatus.FAILED, reason, detail));
     }
 
     private String failureReason(Order order) {
