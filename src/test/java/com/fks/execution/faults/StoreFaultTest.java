@@ -1,0 +1,164 @@
+package com.fks.execution.faults;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.testsupport.ExternalCommand;
+import com.fks.execution.testsupport.ServiceProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The embedded store's disk fills up under the running service: intake answers 503 (store_unavailable or
+ * not_ready) and acknowledges nothing it could not store; every alert acknowledged before the fault is still
+ * there after the disk has room again and the service has restarted. DATA_DIR is a 4 MB tmpfs mounted by the
+ * test (needs root, as in CI) and filled with a file until ENOSPC.
+ */
+final class StoreFaultTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FAULT = Duration.ofSeconds(4);
+    private static final Duration RECOVERY = Duration.ofSeconds(5);
+
+    @TempDir
+    Path tmp;
+
+    /** What the sender saw for one alert. */
+    private record Sent(String alertId, int status, String reason, String orderId) {
+    }
+
+    @Test
+    void shouldAnswer503AndAcknowledgeNothingUnstoredWhenTheDiskIsFull() throws Exception {
+        if (!"0".equals(ExternalCommand.run(tmp, Duration.ofSeconds(5), "id", "-u").output().trim())) {
+            fail("StoreFaultTest mounts a tmpfs for DATA_DIR and must run as root (CI does)");
+        }
+        Path disk = Files.createDirectories(tmp.resolve("disk"));
+        ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
+                disk.toString()).assertSuccess("mount a 4 MB tmpfs");
+        try {
+            runScenario(disk.resolve("data"), disk.resolve("filler"));
+        } finally {
+            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+        }
+    }
+
+    private void runScenario(Path dataDir, Path filler) throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(Map.of("DATA_DIR", dataDir.toString(),
+                "RATE_LIMIT_REQUESTS", "1000000"))) {
+            // given 40 alerts accepted on a healthy disk
+            List<Sent> before = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                before.add(send(service));
+            }
+            assertThat(before).allSatisfy(s -> assertThat(s.status()).as(s.toString()).isEqualTo(202));
+
+            // when the disk is filled to the last byte and alerts keep coming for 4 s
+            long filled = fill(filler);
+            List<Sent> during = new ArrayList<>();
+            long until = System.nanoTime() + FAULT.toNanos();
+            while (System.nanoTime() < until) {
+                during.add(send(service));
+                Thread.sleep(50);
+            }
+            HttpResponse<String> readyDuring = service.get("/ready");
+
+            // then nothing was acknowledged while the store could not write, and each refusal says why
+            Map<String, Integer> answers = new LinkedHashMap<>();
+            during.forEach(s -> answers.merge(s.status() + " " + s.reason(), 1, Integer::sum));
+            System.out.printf("store fault: filled %d bytes; answers during the fault %s; /ready %d %s%n", filled,
+                    answers, readyDuring.statusCode(), readyDuring.body());
+            assertThat(during).allSatisfy(s -> {
+                assertThat(s.status()).as(s.toString()).isEqualTo(503);
+                assertThat(s.reason()).as(s.toString()).isIn("store_unavailable", "not_ready");
+            });
+
+            // when the disk has room again
+            Files.delete(filler);
+            long freedAt = System.nanoTime();
+            HttpResponse<String> readyAfter = service.get("/ready");
+            while (readyAfter.statusCode() != 200 && System.nanoTime() - freedAt < RECOVERY.toNanos()) {
+                Thread.sleep(250);
+                readyAfter = service.get("/ready");
+            }
+            boolean recoveredInPlace = readyAfter.statusCode() == 200;
+            System.out.printf("store fault: %d s after freeing the disk /ready %d %s, /health %d; webhook %s%n",
+                    (System.nanoTime() - freedAt) / 1_000_000_000, readyAfter.statusCode(), readyAfter.body(),
+                    service.get("/health").statusCode(), send(service));
+            service.output().lines().filter(l -> l.contains("\"level\":\"ERROR\"") || l.contains("WARN"))
+                    .map(l -> l.replaceAll(".*\"formattedMessage\":\"([^\"]{0,300}).*", "$1")).distinct().limit(8)
+                    .forEach(l -> System.out.println("store fault log: " + l));
+            if (!recoveredInPlace) {
+                // H2 closes a store whose write failed; /ready must say so, and a restart brings it back
+                assertThat(readyAfter.statusCode()).isEqualTo(503);
+                long stopping = System.nanoTime();
+                int exit = service.stop();
+                System.out.printf("store fault: SIGTERM took %d ms%n", (System.nanoTime() - stopping) / 1_000_000);
+                System.out.printf("store fault: exit code after SIGTERM %d%n", exit);
+                service.restart();
+            }
+
+            // then every alert acknowledged before the fault is in the store, and a new one is accepted
+            for (Sent s : before) {
+                HttpResponse<String> order = service.get("/orders/" + s.orderId());
+                assertThat(order.statusCode()).as("order of 202 " + s).isEqualTo(200);
+                assertThat(JSON.readTree(order.body()).path("alert_id").asText()).isEqualTo(s.alertId());
+            }
+            Sent afterRestart = send(service);
+            System.out.printf("store fault: after restart %s; %s%n", afterRestart, service.get("/ready").body());
+            assertThat(afterRestart.status()).as(afterRestart.toString()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                for (JsonNode order : JSON.readTree(service.get("/orders?limit=1000").body()).get("orders")) {
+                    assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("FILLED");
+                }
+            });
+            assertThat(service.stop()).isZero();
+        }
+    }
+
+    private static Sent send(ServiceProcess service) throws IOException {
+        String id = Alerts.uniqueId();
+        HttpResponse<String> response = service.postWebhook(Alerts.valid(id));
+        JsonNode body = JSON.readTree(response.body());
+        return new Sent(id, response.statusCode(), body.path("reason").asText(null), body.path("order_id").asText(null));
+    }
+
+    /** Writes zeros to {@code filler} until the file system is full; returns the bytes written. */
+    private static long fill(Path filler) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        long written = 0;
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+                written += block.length;
+            }
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("No space left")) {
+                throw e;
+            }
+        }
+        // the last partial block: fill the remaining bytes one small write at a time
+        try (OutputStream out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.APPEND)) {
+            while (true) {
+                out.write(new byte[512]);
+                out.flush();
+                written += 512;
+            }
+        } catch (IOException e) {
+            return written;
+        }
+    }
+}
