@@ -442,7 +442,11 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         try {
-            store.openOrders(owner, OrderStatus.SUBMITTED, 200).forEach(this::poll);
+            // Every open order this replica holds and is not working on: resting orders to refresh, and any
+            // order whose hand-over was missed (recorded after its webhook gave up waiting, a worker that died).
+            for (OrderStatus status : OrderStatus.open()) {
+                store.openOrders(owner, status, 200).forEach(this::poll);
+            }
         } catch (StoreUnavailableException e) {
             log.warn("could not poll open orders: {}", e.getMessage());
         }
