@@ -46,7 +46,9 @@ public final class RedisRateLimiter implements SharedRateLimiter {
         if (password != null && !password.isEmpty()) {
             uri.setAuthentication(password.toCharArray());
         }
-        uri.setTimeout(COMMAND_TIMEOUT);
+        // The URI's timeout bounds the connection hand-shake (HELLO, AUTH), which is slower than a command on a
+        // cold JVM; each command gets COMMAND_TIMEOUT through the timeout options below.
+        uri.setTimeout(CONNECT_TIMEOUT);
         this.client = RedisClient.create(uri);
         // No automatic reconnect: while the connection is down every command fails at once (the fallback
         // takes over) instead of queueing; checkHealth reconnects on its own schedule.
@@ -100,12 +102,17 @@ public final class RedisRateLimiter implements SharedRateLimiter {
                 }
                 current = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
                 connection = current;
+                // No Bucket4j request timeout: it bounds the whole compare-and-swap loop, and replicas racing
+                // for one client's bucket (all TradingView alerts come from four addresses) legitimately retry.
+                // Each Redis command is still bounded by COMMAND_TIMEOUT, which is what detects an outage.
                 buckets = Bucket4jLettuce.casBasedBuilder(current)
                         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(window))
-                        .requestTimeout(COMMAND_TIMEOUT)
                         .build();
             }
             current.sync().ping();
+            // Read a bucket through the same path the requests use, so its first use (and the class loading
+            // that comes with it) happens here and not against a webhook's 200 ms budget.
+            buckets.builder().build(KEY_PREFIX + "health-check", () -> configuration).getAvailableTokens();
         } catch (RuntimeException e) {
             throw new RateLimiterUnavailableException("Redis did not answer: " + describe(e), e);
         }
