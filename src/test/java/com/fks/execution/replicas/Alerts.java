@@ -2,10 +2,15 @@ package com.fks.execution.replicas;
 
 import com.fks.execution.testsupport.ServiceProcess;
 
+import org.awaitility.Awaitility;
+
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Valid alerts and small readers of the service's answers, for the replica tests. */
 final class Alerts {
@@ -32,6 +37,20 @@ final class Alerts {
     static String status(HttpResponse<String> response) {
         Matcher m = STATUS.matcher(response.body());
         return m.find() ? m.group(1) : "";
+    }
+
+    /**
+     * Waits (a few rate-limit health checks at most) until the replica's backend metric shows this backend
+     * in use and the other not.
+     */
+    static void awaitBackend(ServiceProcess replica, String backend) {
+        String other = backend.equals("redis") ? "local" : "redis";
+        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(backendGauge(replica, backend)).as("execution_rate_limit_backend{backend=%s}", backend)
+                    .isEqualTo(1.0);
+            assertThat(backendGauge(replica, other)).as("execution_rate_limit_backend{backend=%s}", other)
+                    .isEqualTo(0.0);
+        });
     }
 
     /** The value of execution_rate_limit_backend{backend=...} on this replica, or -1 when absent. */

@@ -136,6 +136,16 @@ final class SharedStores implements AutoCloseable {
         }
     }
 
+    /** Stops the replicas (SIGKILL: the test is over) and prints what each logged, for the surefire report. */
+    static void killAndReport(List<ServiceProcess> replicas) {
+        for (int i = 0; i < replicas.size(); i++) {
+            ServiceProcess replica = replicas.get(i);
+            replica.kill();
+            System.out.println("===== replica " + i + " (http port " + replica.httpPort() + ") =====");
+            System.out.println(replica.output());
+        }
+    }
+
     /** A direct connection to the shared database, for the test's own checks. */
     DataSource dataSource() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
