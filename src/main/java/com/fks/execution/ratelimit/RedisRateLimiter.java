@@ -32,6 +32,11 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     /** Redis on the same network answers in well under a millisecond; longer means it is in trouble. */
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(200);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Bounds the connection hand-shake (HELLO, AUTH). Generous because a JVM that is still starting (several
+     * pods starting on one node) can take a second for it; connecting never happens on the request path.
+     */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
     static final String KEY_PREFIX = "fks-execution:rate-limit:";
 
     private final RedisClient client;
@@ -46,9 +51,8 @@ public final class RedisRateLimiter implements SharedRateLimiter {
         if (password != null && !password.isEmpty()) {
             uri.setAuthentication(password.toCharArray());
         }
-        // The URI's timeout bounds the connection hand-shake (HELLO, AUTH), which is slower than a command on a
-        // cold JVM; each command gets COMMAND_TIMEOUT through the timeout options below.
-        uri.setTimeout(CONNECT_TIMEOUT);
+        // The URI's timeout bounds the hand-shake; each command gets COMMAND_TIMEOUT through the options below.
+        uri.setTimeout(HANDSHAKE_TIMEOUT);
         this.client = RedisClient.create(uri);
         // No automatic reconnect: while the connection is down every command fails at once (the fallback
         // takes over) instead of queueing; checkHealth reconnects on its own schedule.
