@@ -56,7 +56,12 @@ final class PostgresOutageTest {
             assertThat(replica.get("/health").statusCode()).isEqualTo(200);
         }
         for (int i = 0; i < replicas.size(); i++) {
+            long sent = System.nanoTime();
             HttpResponse<String> refused = replicas.get(i).postWebhook(Alerts.alert("during-" + i));
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            System.out.printf("refused during the outage in %d ms%n", tookMillis);
+            // TradingView gives up on a webhook after about 3 s; the 503 must come before that
+            assertThat(tookMillis).isLessThan(3000);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
             assertThat(refused.body()).contains("store_unavailable");
         }
