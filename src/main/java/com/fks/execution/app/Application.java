@@ -166,9 +166,11 @@ public final class Application implements AutoCloseable {
         readiness.draining();
         log.info("draining: no new webhooks, finishing requests in flight");
         waitForRequests();
+        // The servers stay up while the engine drains, so /ready keeps answering 503 (not a refused
+        // connection) and late webhooks get a clean 503 that TradingView resends elsewhere.
+        engine.drain(ENGINE_DRAIN);
         stopQuietly(mainServer);
         stopQuietly(metricsServer);
-        engine.drain(ENGINE_DRAIN);
         rateLimiter.close();
         store.close();
         metrics.close();

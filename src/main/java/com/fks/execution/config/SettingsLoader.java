@@ -61,7 +61,7 @@ public final class SettingsLoader {
         Secret webhookSecret = secret(EnvironmentVariable.WEBHOOK_SECRET);
         Secret adminToken = secret(EnvironmentVariable.ADMIN_TOKEN);
         Duration maxAge = seconds(EnvironmentVariable.WEBHOOK_MAX_AGE_SECONDS, 1);
-        int maxBody = integer(EnvironmentVariable.MAX_BODY_BYTES, 256, 10 * 1024 * 1024);
+        int maxBody = integer(EnvironmentVariable.MAX_BODY_BYTES, 256, 1_000_000);
         List<Cidr> allowList = cidrs(EnvironmentVariable.IP_WHITELIST, true);
         List<Cidr> trusted = cidrs(EnvironmentVariable.TRUSTED_PROXIES, false);
         String defaultExchange = exchange(EnvironmentVariable.DEFAULT_EXCHANGE);

@@ -52,6 +52,7 @@ public final class ExecutionEngine implements AutoCloseable {
     static final Duration MAX_RETRY = Duration.ofSeconds(10);
     static final Duration BREAKER_RECHECK = Duration.ofSeconds(1);
     static final Duration OPEN_ORDER_POLL = Duration.ofSeconds(5);
+    static final Duration FIRST_LOOK = Duration.ofMillis(500);
     static final Duration PING_INTERVAL = Duration.ofSeconds(15);
     /** A repeated alert id within this window is a duplicate; after it, a new alert. */
     public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
@@ -279,6 +280,17 @@ public final class ExecutionEngine implements AutoCloseable {
         OrderUpdate update = new OrderUpdate(from, to, to == OrderStatus.REJECTED ? "exchange_rejected" : null,
                 null, atExchange.exchangeOrderId(), atExchange.executedQuantity(), atExchange.averagePrice());
         finish(order, from, update);
+        if (from == OrderStatus.SUBMITTING && to == OrderStatus.SUBMITTED) {
+            // Some venues acknowledge before they fill (Coinbase's create answer carries no fills): look again
+            // soon rather than at the next regular poll.
+            scheduler.schedule(() -> poll(order.orderId()), FIRST_LOOK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void poll(String orderId) {
+        if (running && active.putIfAbsent(orderId, Boolean.FALSE) == null) {
+            queue.add(orderId);
+        }
     }
 
     private static boolean sameQuantity(BigDecimal a, BigDecimal b) {
@@ -430,11 +442,7 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         try {
-            for (String id : store.openOrders(owner, OrderStatus.SUBMITTED, 200)) {
-                if (active.putIfAbsent(id, Boolean.FALSE) == null) {
-                    queue.add(id);
-                }
-            }
+            store.openOrders(owner, OrderStatus.SUBMITTED, 200).forEach(this::poll);
         } catch (StoreUnavailableException e) {
             log.warn("could not poll open orders: {}", e.getMessage());
         }

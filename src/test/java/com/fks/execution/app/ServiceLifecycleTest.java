@@ -1,0 +1,151 @@
+package com.fks.execution.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fks.execution.config.Settings;
+import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.order.Database;
+import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.testsupport.ServiceProcess;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The process as an operator meets it: start-up, SIGTERM drain, SIGKILL, restart on the same data. */
+final class ServiceLifecycleTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void shouldDrainOnSigtermAnswering503ThenExitZero() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(Map.of("PAPER_LATENCY_MS", "1500"))) {
+            HttpResponse<String> accepted = service.postWebhook(Alerts.valid(Alerts.uniqueId()));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            String orderId = json(accepted).path("order_id").asText();
+
+            long signalled = System.nanoTime();
+            ProcessHandle.of(service.pid()).orElseThrow().destroy();
+            HttpResponse<String> ready = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> service.get("/ready"), r -> r.statusCode() == 503);
+            assertThat(json(ready).path("reason").asText()).isEqualTo("draining");
+            HttpResponse<String> late = service.postWebhook(Alerts.valid(Alerts.uniqueId()));
+            assertThat(late.statusCode()).isEqualTo(503);
+            assertThat(json(late).path("reason").asText()).isEqualTo("not_ready");
+
+            int exit = service.stop(Duration.ofSeconds(30));
+            assertThat(exit).isZero();
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled)).isLessThan(30);
+
+            service.restart();
+            JsonNode order = await().atMost(Duration.ofSeconds(20)).until(() -> json(service.get("/orders/" + orderId)),
+                    o -> o.path("status").asText().equals("FILLED"));
+            assertThat(order.path("attempts").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldKeepDeduplicatingAcrossARestart() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start(Map.of())) {
+            String body = Alerts.valid(Alerts.uniqueId());
+            String first = json(service.postWebhook(body)).path("order_id").asText();
+            assertThat(service.stop()).isZero();
+            service.restart();
+            HttpResponse<String> again = service.postWebhook(body);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(json(again).path("status").asText()).isEqualTo("duplicate");
+            assertThat(json(again).path("order_id").asText()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void shouldLoseNothingAcceptedWhenKilledAndPlaceEachOrderOnce() throws Exception {
+        List<String> accepted = new ArrayList<>();
+        Path dataDir;
+        try (ServiceProcess service = ServiceProcess.start(Map.of("PAPER_LATENCY_MS", "100"))) {
+            dataDir = service.dataDir();
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> response = service.postWebhook(Alerts.valid(Alerts.uniqueId()));
+                assertThat(response.statusCode()).isEqualTo(202);
+                accepted.add(json(response).path("order_id").asText());
+            }
+            service.kill();
+            service.restart();
+            for (String orderId : accepted) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> json(service.get("/orders/" + orderId))
+                        .path("status").asText(), "FILLED"::equals);
+            }
+            assertThat(service.stop()).isZero();
+        }
+        // The paper exchange's own book, read with the service stopped: one fill per accepted alert.
+        try (HikariDataSource db = Database.open(new Settings.Database(null, null, null), dataDir)) {
+            List<PaperOrderBook.Fill> fills = new PaperOrderBook(db).fills();
+            Set<String> clientIds = new HashSet<>();
+            fills.forEach(f -> clientIds.add(f.clientOrderId()));
+            assertThat(fills).hasSize(accepted.size());
+            assertThat(clientIds).hasSize(accepted.size());
+            for (String orderId : accepted) {
+                assertThat(clientIds).contains("fks" + orderId);
+            }
+        }
+    }
+
+    @Test
+    void shouldMakeAndKeepASecretAndPrintASignedCurlWhenNoneIsConfigured(@TempDir Path dataDir) throws Exception {
+        Map<String, String> env = Map.of("WEBHOOK_SECRET", "", "DATA_DIR", dataDir.toString());
+        try (ServiceProcess service = ServiceProcess.start(env)) {
+            Path file = dataDir.resolve("webhook-secret");
+            String secret = Files.readString(file).strip();
+            assertThat(secret.length()).isGreaterThanOrEqualTo(16);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            await().atMost(Duration.ofSeconds(5)).until(() -> service.output().contains("X-Webhook-Signature"));
+            assertThat(service.output()).contains(secret).contains("curl").contains("/webhook/tradingview");
+            assertThat(service.stop()).isZero();
+            service.restart();
+            await().atMost(Duration.ofSeconds(5)).until(() -> service.output().split("curl", -1).length > 2);
+            String output = service.output();
+            assertThat(output.indexOf(secret)).as("the secret is printed once only").isEqualTo(output.lastIndexOf(secret));
+            assertThat(Files.readString(file).strip()).isEqualTo(secret);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnABadValueNamingTheVariable() throws Exception {
+        for (Map.Entry<String, String> bad : Map.of("MIN_CONFIDENCE", "1.5", "RATE_LIMIT_REQUESTS", "ten",
+                "IP_WHITELIST", "10.0.0.0/33", "WEBHOOK_SECRET", "short", "HTTP_PORT", "-1").entrySet()) {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "com.fks.execution.app.Main", "serve")
+                    .redirectErrorStream(true);
+            builder.environment().put(bad.getKey(), bad.getValue());
+            builder.environment().put("DATA_DIR", Files.createTempDirectory("fks-bad").toString());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(output).isEqualTo(2);
+            assertThat(output).as(bad.getKey()).contains(bad.getKey());
+            if (!bad.getKey().equals("WEBHOOK_SECRET")) {
+                assertThat(output).contains(bad.getValue());
+            } else {
+                assertThat(output).doesNotContain("'short'");
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package com.fks.execution.deploy;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No Docker engine runs here: the Dockerfile is checked by reading it, instruction by instruction,
+ * for what the manifests rely on.
+ */
+final class DockerfileTest {
+
+    /** Instructions with continuation lines joined and comments dropped. */
+    private static List<String> instructions() throws IOException {
+        List<String> result = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : Files.readAllLines(Manifests.root().resolve("Dockerfile"))) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("#") || trimmed.isEmpty()) {
+                continue;
+            }
+            if (trimmed.endsWith("\\")) {
+                current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+            } else {
+                current.append(trimmed);
+                result.add(current.toString());
+                current.setLength(0);
+            }
+        }
+        return result;
+    }
+
+    /** The instructions of the last stage (the image that runs). */
+    private static List<String> runtimeStage() throws IOException {
+        List<String> all = instructions();
+        int lastFrom = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).startsWith("FROM ")) {
+                lastFrom = i;
+            }
+        }
+        return all.subList(lastFrom, all.size());
+    }
+
+    @Test
+    void shouldBuildInOneStageAndRunFromAJreOnlyStage() throws IOException {
+        List<String> from = instructions().stream().filter(i -> i.startsWith("FROM ")).toList();
+        assertThat(from).hasSize(2);
+        assertThat(from.get(0)).contains(" AS build");
+        String runtime = from.get(1);
+        String runtimeImage = instructions().stream().filter(i -> i.startsWith("ARG RUNTIME_IMAGE=")).findFirst()
+                .map(i -> i.substring("ARG RUNTIME_IMAGE=".length())).orElse(runtime);
+        assertThat(runtimeImage).contains("jre").doesNotContain("jdk").doesNotContain("maven");
+        String buildImage = instructions().stream().filter(i -> i.startsWith("ARG MAVEN_IMAGE=")).findFirst().orElseThrow();
+        assertThat(buildImage).contains("maven").contains("17");
+        assertThat(instructions()).anyMatch(i -> i.startsWith("RUN") && i.contains("mvn") && i.contains("package"));
+        assertThat(runtimeStage()).anyMatch(i -> i.startsWith("COPY --from=build") && i.contains("target/fks-execution.jar"));
+        assertThat(runtimeStage()).noneMatch(i -> i.startsWith("COPY") && !i.contains("--from=build"));
+    }
+
+    @Test
+    void shouldRunAsTheFixedNumericNonRootUserOfTheManifests() throws IOException {
+        List<String> users = runtimeStage().stream().filter(i -> i.startsWith("USER ")).toList();
+        assertThat(users).hasSize(1);
+        Matcher m = Pattern.compile("USER (\\d+)(?::(\\d+))?").matcher(users.get(0));
+        assertThat(m.matches()).as("USER must be numeric so runAsNonRoot can be verified: %s", users.get(0)).isTrue();
+        int uid = Integer.parseInt(m.group(1));
+        assertThat(uid).isPositive();
+        int manifestUid = ExecutionDeploymentContractTest.container(Manifests.of("k8s/manifests")).at("/securityContext/runAsUser").asInt();
+        assertThat(uid).isEqualTo(manifestUid);
+        // USER is the last word on identity: nothing after it runs as root again
+        int userIndex = runtimeStage().indexOf(users.get(0));
+        assertThat(runtimeStage().subList(userIndex, runtimeStage().size())).noneMatch(i -> i.startsWith("RUN "));
+    }
+
+    @Test
+    void shouldExposeTheServicePortsAndStartTheServeCommand() throws IOException {
+        List<String> exposed = runtimeStage().stream().filter(i -> i.startsWith("EXPOSE ")).flatMap(i -> Arrays.stream(i.substring(7).trim().split("\\s+"))).toList();
+        assertThat(exposed).containsExactlyInAnyOrder("8000", "9090");
+        String entrypoint = runtimeStage().stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        assertThat(entrypoint).as("exec form, so java is PID 1 and gets SIGTERM").startsWith("ENTRYPOINT [\"java\"");
+        assertThat(entrypoint).contains("\"-jar\"").contains("fks-execution.jar");
+        assertThat(runtimeStage()).contains("CMD [\"serve\"]");
+    }
+
+    @Test
+    void shouldSizeTheHeapFromTheContainerMemoryLimit() throws IOException {
+        String entrypoint = runtimeStage().stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        Matcher m = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(entrypoint);
+        assertThat(m.find()).as("-XX:MaxRAMPercentage in the ENTRYPOINT").isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isBetween(50.0, 80.0);
+        assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError");
+        assertThat(entrypoint).doesNotContainPattern("-Xmx\\d");
+    }
+
+    @Test
+    void shouldWriteOnlyToTheVolumesOfTheReadOnlyRootFilesystem() throws IOException {
+        String env = String.join(" ", runtimeStage().stream().filter(i -> i.startsWith("ENV ")).toList());
+        assertThat(env).contains("DATA_DIR=/data");
+        String entrypoint = runtimeStage().stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        assertThat(entrypoint).contains("-Djava.io.tmpdir=/tmp");
+        // and those are the emptyDir mounts of the Deployment
+        var container = ExecutionDeploymentContractTest.container(Manifests.of("k8s/manifests"));
+        List<String> mounts = new ArrayList<>();
+        container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts).contains("/tmp", "/data");
+    }
+
+    @Test
+    void shouldSendOnlyTheBuildInputsToTheBuild() throws IOException {
+        List<String> ignore = Files.readAllLines(Manifests.root().resolve(".dockerignore")).stream()
+                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        assertThat(ignore.get(0)).as(".dockerignore starts by excluding everything").isEqualTo("*");
+        assertThat(ignore).contains("!pom.xml", "!src/");
+    }
+}
