@@ -419,8 +419,8 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public int releaseLeases(String owner) {
-        return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
-                owner);
+        return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
+                + "WHERE lease_owner = ? AND status <> 'SUBMITTING'", owner);
     }
 
     @Override
