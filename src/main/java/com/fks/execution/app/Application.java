@@ -179,6 +179,7 @@ public final class Application implements AutoCloseable {
         stopQuietly(mainServer);
         stopQuietly(metricsServer);
         rateLimiter.close();
+        paperBook.close();
         store.close();
         metrics.close();
         log.info("stopped");

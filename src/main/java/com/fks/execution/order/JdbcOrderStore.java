@@ -15,11 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL. */
 public final class JdbcOrderStore implements OrderStore {
@@ -29,117 +24,25 @@ public final class JdbcOrderStore implements OrderStore {
             + "order_type, quantity, price, confidence, strategy, alert_json, status, reason, detail, "
             + "exchange_order_id, executed_quantity, average_price, attempts, received_at, updated_at";
 
-    /** Longer than a healthy commit by far, short enough to answer inside TradingView's 3 s. */
-    static final Duration RECORD_TIMEOUT = Duration.ofMillis(2500);
-    private static final int MAX_GROUP = 256;
-
     private final DataSource dataSource;
     private final AutoCloseable onClose;
-    private final LinkedBlockingQueue<PendingRecord> toRecord = new LinkedBlockingQueue<>();
-    private final Thread recorder;
-    private volatile boolean closed;
+    private final GroupCommitWriter writer;
 
     public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
         this.dataSource = dataSource;
         this.onClose = onClose;
-        this.recorder = new Thread(this::recordLoop, "store-recorder");
-        recorder.setDaemon(true);
-        recorder.start();
+        this.writer = new GroupCommitWriter(dataSource, "store-writer");
     }
 
     /**
-     * Hands the order to the recorder thread and waits for its commit. Concurrent webhooks share one
-     * transaction and one commit (group commit): the commit is what costs, and each caller still gets its
-     * answer only after its order is durable.
+     * Records the order in the writer's next group commit: concurrent webhooks share one transaction and
+     * one commit, and each caller returns only after its order is durable. Should the commit come after the
+     * caller gave up waiting (the webhook then answered 503), the order waits under this replica's lease and
+     * the engine's sweep of its own open orders executes it; a resend of the alert is a duplicate.
      */
     @Override
     public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-        if (closed) {
-            throw new StoreUnavailableException("the store is closed", null);
-        }
-        PendingRecord pending = new PendingRecord(order, owner, leaseUntil, dedupWindow, new CompletableFuture<>());
-        toRecord.add(pending);
-        try {
-            return pending.result().get(RECORD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new StoreUnavailableException("recording failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            // The commit may still happen: the order then waits under this replica's lease and the engine's
-            // sweep of its own open orders picks it up; a resend of the alert is answered as a duplicate.
-            throw new StoreUnavailableException("the store did not commit within " + RECORD_TIMEOUT.toMillis() + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while recording", e);
-        }
-    }
-
-    private record PendingRecord(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow,
-                                 CompletableFuture<RecordResult> result) {
-    }
-
-    private void recordLoop() {
-        List<PendingRecord> batch = new ArrayList<>();
-        while (!closed || !toRecord.isEmpty()) {
-            PendingRecord first;
-            try {
-                first = toRecord.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                break;
-            }
-            if (first == null) {
-                continue;
-            }
-            batch.add(first);
-            toRecord.drainTo(batch, MAX_GROUP - 1);
-            writeGroup(batch);
-            batch.clear();
-        }
-        StoreUnavailableException closedError = new StoreUnavailableException("the store is closed", null);
-        toRecord.forEach(p -> p.result().completeExceptionally(closedError));
-    }
-
-    /** One transaction for the group; a record that fails alone is rolled back to its savepoint alone. */
-    private void writeGroup(List<PendingRecord> group) {
-        Object[] outcomes = new Object[group.size()];
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                for (int i = 0; i < group.size(); i++) {
-                    PendingRecord p = group.get(i);
-                    Savepoint beforeRecord = c.setSavepoint();
-                    try {
-                        outcomes[i] = recordIn(c, p.order(), p.owner(), p.leaseUntil(), p.dedupWindow());
-                    } catch (SQLException e) {
-                        c.rollback(beforeRecord);
-                        outcomes[i] = unavailable("recording an order", e);
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
-        } catch (SQLException e) {
-            failAll(group, unavailable("recording orders", e));
-            return;
-        } catch (RuntimeException e) {
-            failAll(group, new StoreUnavailableException("recording orders failed: " + e, e));
-            return;
-        }
-        for (int i = 0; i < group.size(); i++) {
-            if (outcomes[i] instanceof RecordResult result) {
-                group.get(i).result().complete(result);
-            } else {
-                group.get(i).result().completeExceptionally((Throwable) outcomes[i]);
-            }
-        }
-    }
-
-    private static void failAll(List<PendingRecord> group, StoreUnavailableException e) {
-        group.forEach(p -> p.result().completeExceptionally(e));
+        return writer.write("recording an order", c -> recordIn(c, order, owner, leaseUntil, dedupWindow));
     }
 
     private RecordResult recordIn(Connection c, NewOrder order, String owner, Instant leaseUntil,
@@ -295,8 +198,7 @@ public final class JdbcOrderStore implements OrderStore {
     public boolean transition(String orderId, String owner, OrderUpdate u, Instant at) {
         u.from().checkTransition(u.to());
         boolean release = u.to().isFinal();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        return writer.write("updating an order", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
                     + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
                     + "exchange_order_id = COALESCE(?, exchange_order_id), "
@@ -316,25 +218,18 @@ public final class JdbcOrderStore implements OrderStore {
                 ps.setString(10, u.from().name());
                 ps.setString(11, owner);
                 if (ps.executeUpdate() != 1) {
-                    c.rollback();
                     return false;
                 }
-                if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
-                        && u.to() != OrderStatus.FAILED) {
-                    // The exchange acknowledged and settled the order in one answer: the acknowledgement is
-                    // still a step of the order's history.
-                    insertEvent(c, orderId, OrderStatus.SUBMITTED.name(), at, null);
-                }
-                insertEvent(c, orderId, u.to().name(), at, eventDetail(u));
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
             }
-        } catch (SQLException e) {
-            throw unavailable("updating an order", e);
-        }
+            if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
+                    && u.to() != OrderStatus.FAILED) {
+                // The exchange acknowledged and settled the order in one answer: the acknowledgement is
+                // still a step of the order's history.
+                insertEvent(c, orderId, OrderStatus.SUBMITTED.name(), at, null);
+            }
+            insertEvent(c, orderId, u.to().name(), at, eventDetail(u));
+            return true;
+        });
     }
 
     private static String eventDetail(OrderUpdate u) {
@@ -357,8 +252,7 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public void recordAttempt(String orderId, String owner, String detail, Instant at) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        writer.write("recording an attempt", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET attempts = attempts + 1, updated_at = ? "
                     + "WHERE order_id = ? AND lease_owner = ?")) {
                 ps.setLong(1, at.toEpochMilli());
@@ -367,14 +261,9 @@ public final class JdbcOrderStore implements OrderStore {
                 if (ps.executeUpdate() == 1) {
                     insertEvent(c, orderId, "RETRY", at, detail);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
             }
-        } catch (SQLException e) {
-            throw unavailable("recording an attempt", e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -547,12 +436,7 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            recorder.join(RECORD_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.close();
         try {
             onClose.close();
         } catch (Exception ignored) {
