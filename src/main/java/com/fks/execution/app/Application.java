@@ -19,8 +19,8 @@ import com.fks.execution.intake.WebhookPipeline;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.Database;
 import com.fks.execution.order.JdbcOrderStore;
-import com.fks.execution.ratelimit.LocalRateLimiter;
 import com.fks.execution.ratelimit.RateLimiter;
+import com.fks.execution.ratelimit.RateLimiters;
 import com.fks.execution.risk.KillSwitch;
 import com.fks.execution.risk.RiskCheck;
 import com.zaxxer.hikari.HikariDataSource;
@@ -74,8 +74,7 @@ public final class Application implements AutoCloseable {
                 settings.orderQueueCapacity(), settings.orderLease(), settings.orderMaxWait(),
                 settings.circuitBreakerThreshold(), settings.circuitBreakerTimeout()), owner,
                 settings.database().isEmbedded(), clock);
-        this.rateLimiter = new LocalRateLimiter(settings.rateLimitRequests(), settings.rateLimitWindow());
-        metrics.gauge("execution.rate.limit.backend", "1 for the rate-limit backend in use", () -> 1, "backend", "local");
+        this.rateLimiter = RateLimiters.fromSettings(settings, metrics);
         preRegisterMetrics(metrics, exchanges);
         this.readiness = new Readiness(store);
         AlertParser parser = new AlertParser();
@@ -180,6 +179,7 @@ public final class Application implements AutoCloseable {
         stopQuietly(mainServer);
         stopQuietly(metricsServer);
         rateLimiter.close();
+        paperBook.close();
         store.close();
         metrics.close();
         log.info("stopped");

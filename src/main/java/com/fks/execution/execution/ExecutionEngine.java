@@ -56,7 +56,8 @@ public final class ExecutionEngine implements AutoCloseable {
     static final Duration PING_INTERVAL = Duration.ofSeconds(15);
     /** A repeated alert id within this window is a duplicate; after it, a new alert. */
     public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
-    private static final int WORKERS = 4;
+    /** Workers wait on exchanges (up to their timeouts): enough of them that one slow venue does not hold up the rest. */
+    private static final int WORKERS = 16;
 
     /** Engine settings taken from the service's configuration. */
     public record Limits(int queueCapacity, Duration lease, Duration maxWait, int breakerThreshold,
@@ -456,7 +457,11 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         try {
-            store.openOrders(owner, OrderStatus.SUBMITTED, 200).forEach(this::poll);
+            // Every open order this replica holds and is not working on: resting orders to refresh, and any
+            // order whose hand-over was missed (recorded after its webhook gave up waiting, a worker that died).
+            for (OrderStatus status : OrderStatus.open()) {
+                store.openOrders(owner, status, 200).forEach(this::poll);
+            }
         } catch (StoreUnavailableException e) {
             log.warn("could not poll open orders: {}", e.getMessage());
         }

@@ -26,7 +26,8 @@ final class GuardedExchange {
     private final Timer placeTimer;
     private final Timer lookupTimer;
     private final Timer pingTimer;
-    private final AtomicInteger connected = new AtomicInteger(1);
+    /** 0 until the first ping answers: a connection is reported only once seen. */
+    private final AtomicInteger connected = new AtomicInteger(0);
 
     GuardedExchange(ExchangeClient client, int threshold, Duration openFor, ExecutionMetrics metrics) {
         this.client = client;

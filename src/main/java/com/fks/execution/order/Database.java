@@ -42,8 +42,10 @@ public final class Database {
             config.setMaximumPoolSize(10);
         }
         // Fail fast: a request waiting on a dead database answers 503 quickly instead of timing out TradingView.
-        config.setConnectionTimeout(2000);
-        config.setValidationTimeout(1000);
+        // With PostgreSQL down every borrow waits this long, and a webhook can make two store calls (kill
+        // switch refresh, record) inside TradingView's 3 s budget.
+        config.setConnectionTimeout(1000);
+        config.setValidationTimeout(500);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource = new HikariDataSource(config);
         migrate(dataSource);

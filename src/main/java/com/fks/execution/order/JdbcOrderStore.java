@@ -26,34 +26,35 @@ public final class JdbcOrderStore implements OrderStore {
 
     private final DataSource dataSource;
     private final AutoCloseable onClose;
+    private final GroupCommitWriter writer;
 
     public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
         this.dataSource = dataSource;
         this.onClose = onClose;
+        this.writer = new GroupCommitWriter(dataSource, "store-writer");
     }
 
+    /**
+     * Records the order in the writer's next group commit: concurrent webhooks share one transaction and
+     * one commit, and each caller returns only after its order is durable. Should the commit come after the
+     * caller gave up waiting (the webhook then answered 503), the order waits under this replica's lease and
+     * the engine's sweep of its own open orders executes it; a resend of the alert is a duplicate.
+     */
     @Override
     public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                Optional<String> earlier = claimAlertId(c, order, dedupWindow);
-                if (earlier.isPresent()) {
-                    c.rollback();
-                    return new RecordResult.Duplicate(earlier.get());
-                }
-                insertOrder(c, order, owner, leaseUntil);
-                insertEvent(c, order.orderId(), "RECEIVED", order.receivedAt(), null);
-                insertEvent(c, order.orderId(), OrderStatus.ACCEPTED.name(), Instant.now(), null);
-                c.commit();
-                return new RecordResult.Recorded(order.orderId());
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw unavailable("recording an order", e);
+        return writer.write("recording an order", c -> recordIn(c, order, owner, leaseUntil, dedupWindow));
+    }
+
+    private RecordResult recordIn(Connection c, NewOrder order, String owner, Instant leaseUntil,
+                                  Duration dedupWindow) throws SQLException {
+        Optional<String> earlier = claimAlertId(c, order, dedupWindow);
+        if (earlier.isPresent()) {
+            return new RecordResult.Duplicate(earlier.get());
         }
+        insertOrder(c, order, owner, leaseUntil);
+        insertEvent(c, order.orderId(), "RECEIVED", order.receivedAt(), null);
+        insertEvent(c, order.orderId(), OrderStatus.ACCEPTED.name(), Instant.now(), null);
+        return new RecordResult.Recorded(order.orderId());
     }
 
     /** Inserts the alert id; if it is already there and recent, returns the order it made. */
@@ -197,8 +198,7 @@ public final class JdbcOrderStore implements OrderStore {
     public boolean transition(String orderId, String owner, OrderUpdate u, Instant at) {
         u.from().checkTransition(u.to());
         boolean release = u.to().isFinal();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        return writer.write("updating an order", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
                     + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
                     + "exchange_order_id = COALESCE(?, exchange_order_id), "
@@ -218,25 +218,18 @@ public final class JdbcOrderStore implements OrderStore {
                 ps.setString(10, u.from().name());
                 ps.setString(11, owner);
                 if (ps.executeUpdate() != 1) {
-                    c.rollback();
                     return false;
                 }
-                if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
-                        && u.to() != OrderStatus.FAILED) {
-                    // The exchange acknowledged and settled the order in one answer: the acknowledgement is
-                    // still a step of the order's history.
-                    insertEvent(c, orderId, OrderStatus.SUBMITTED.name(), at, null);
-                }
-                insertEvent(c, orderId, u.to().name(), at, eventDetail(u));
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
             }
-        } catch (SQLException e) {
-            throw unavailable("updating an order", e);
-        }
+            if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
+                    && u.to() != OrderStatus.FAILED) {
+                // The exchange acknowledged and settled the order in one answer: the acknowledgement is
+                // still a step of the order's history.
+                insertEvent(c, orderId, OrderStatus.SUBMITTED.name(), at, null);
+            }
+            insertEvent(c, orderId, u.to().name(), at, eventDetail(u));
+            return true;
+        });
     }
 
     private static String eventDetail(OrderUpdate u) {
@@ -259,8 +252,7 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public void recordAttempt(String orderId, String owner, String detail, Instant at) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        writer.write("recording an attempt", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET attempts = attempts + 1, updated_at = ? "
                     + "WHERE order_id = ? AND lease_owner = ?")) {
                 ps.setLong(1, at.toEpochMilli());
@@ -269,14 +261,9 @@ public final class JdbcOrderStore implements OrderStore {
                 if (ps.executeUpdate() == 1) {
                     insertEvent(c, orderId, "RETRY", at, detail);
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
             }
-        } catch (SQLException e) {
-            throw unavailable("recording an attempt", e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -321,8 +308,8 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public int releaseLeases(String owner) {
-        return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
-                owner);
+        return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
+                + "WHERE lease_owner = ? AND status <> 'SUBMITTING'", owner);
     }
 
     @Override
@@ -449,6 +436,7 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public void close() {
+        writer.close();
         try {
             onClose.close();
         } catch (Exception ignored) {

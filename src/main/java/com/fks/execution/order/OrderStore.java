@@ -37,7 +37,11 @@ public interface OrderStore extends AutoCloseable {
     /** Takes over open orders whose lease ran out before {@code now}; returns their ids. */
     List<String> claimExpired(String owner, Instant now, Instant until, int limit);
 
-    /** Gives back every lease owner holds, so another replica can take its orders at once. */
+    /**
+     * Gives back the leases owner holds, so another replica can take those orders at once; except orders in
+     * SUBMITTING, which may be on their way to the exchange from a worker that has not returned: those stay
+     * leased until the lease runs out, so the next owner's lookup comes after the send is over.
+     */
     int releaseLeases(String owner);
 
     /** Open orders held by owner in the given status. */

@@ -31,7 +31,9 @@ public final class KillSwitch {
             try {
                 refresh();
             } catch (StoreUnavailableException e) {
-                // keep the last known state; the store's outage is reported by /ready
+                // Keep the last known state and do not ask again before the next refresh: during an outage
+                // every webhook would otherwise wait for the store here before failing to record.
+                readAt = clock.instant();
             }
         }
         return halted;

@@ -96,8 +96,9 @@ final class ServiceLifecycleTest {
             assertThat(service.stop()).isZero();
         }
         // The paper exchange's own book, read with the service stopped: one fill per accepted alert.
-        try (HikariDataSource db = Database.open(new Settings.Database(null, null, null), dataDir)) {
-            List<PaperOrderBook.Fill> fills = new PaperOrderBook(db).fills();
+        try (HikariDataSource db = Database.open(new Settings.Database(null, null, null), dataDir);
+             PaperOrderBook book = new PaperOrderBook(db)) {
+            List<PaperOrderBook.Fill> fills = book.fills();
             Set<String> clientIds = new HashSet<>();
             fills.forEach(f -> clientIds.add(f.clientOrderId()));
             assertThat(fills).hasSize(accepted.size());

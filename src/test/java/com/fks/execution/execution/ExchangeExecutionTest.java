@@ -154,6 +154,10 @@ final class ExchangeExecutionTest {
     void shouldOpenTheBreakerAfterThresholdFailuresThenHalfOpenThenClose() throws Exception {
         binance.faults().add(Faults.Target.PLACE, new Faults.ServerError(500, false, null, null));
         binance.faults().add(Faults.Target.LOOKUP, new Faults.ServerError(500, false, null, null), 2);
+        // The trial call after the timeout (a lookup or a place, whichever order comes first) is slow, so the
+        // half-open state lasts long enough to be seen on /metrics.
+        binance.faults().add(Faults.Target.LOOKUP, new Faults.Hang(Duration.ofMillis(1500)));
+        binance.faults().add(Faults.Target.PLACE, new Faults.Hang(Duration.ofMillis(1500)));
         InProcessService service = service(Map.of("CIRCUIT_BREAKER_THRESHOLD", "3", "CIRCUIT_BREAKER_TIMEOUT", "3"));
         String gauge = "execution_circuit_breaker_state{exchange=\"binance\"} ";
         assertThat(service.metrics()).contains(gauge + "0.0");

@@ -140,7 +140,17 @@ final class HostileInputFuzzTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()));
         c.headers().forEach(request::header);
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                    throw e;
+                }
+                // The client reused a kept-alive connection the server had just closed (Jetty closes after
+                // refusing a body it did not read): the request never reached the server, so send it again.
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             check("case " + c.index() + " (" + c.family() + ")", response.statusCode(), response.body(), true);
         } catch (IOException e) {
             failures.add("case " + c.index() + " (" + c.family() + "): no answer: " + e);

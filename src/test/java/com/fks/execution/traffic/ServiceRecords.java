@@ -42,7 +42,9 @@ public final class ServiceRecords {
         ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution") + ";FILE_LOCK=FILE");
         ds.setUser("sa");
         ds.setPassword("");
-        return new PaperOrderBook(ds).fills();
+        try (PaperOrderBook book = new PaperOrderBook(ds)) {
+            return book.fills();
+        }
     }
 
     /** GET /orders?limit=1000 (with the bearer token when given). */

@@ -4,6 +4,8 @@ import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeOrder;
 import com.fks.execution.exchange.ExchangeOrderStatus;
 import com.fks.execution.exchange.OrderRequest;
+import com.fks.execution.order.GroupCommitWriter;
+import com.fks.execution.order.StoreUnavailableException;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -11,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +23,7 @@ import java.util.Optional;
  * The paper exchange's own record of fills (table paper_orders), keyed by client order id like a real
  * venue's, so a restart keeps them and a lookup after a lost response finds them.
  */
-public final class PaperOrderBook {
+public final class PaperOrderBook implements AutoCloseable {
     private static final String UNIQUE_VIOLATION = "23505";
 
     /** One fill as the paper exchange recorded it. */
@@ -28,41 +31,67 @@ public final class PaperOrderBook {
     }
 
     private final DataSource dataSource;
+    private final GroupCommitWriter writer;
 
     public PaperOrderBook(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.writer = new GroupCommitWriter(dataSource, "paper-writer");
     }
 
-    /** Fills the order; a client order id already filled returns the earlier fill, as an idempotent venue would. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /**
+     * Fills the order; a client order id already filled returns the earlier fill, as an idempotent venue would.
+     * Fills share group commits like the service's own writes (the paper exchange has its own writer).
+     */
     ExchangeOrder fill(OrderRequest request, String exchangeOrderId, BigDecimal price, Instant at)
             throws ExchangeException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO paper_orders (client_order_id, exchange_order_id, "
-                     + "symbol, side, order_type, quantity, price, filled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, request.clientOrderId());
-            ps.setString(2, exchangeOrderId);
-            ps.setString(3, request.symbol());
-            ps.setString(4, request.side().name());
-            ps.setString(5, request.type().name());
-            ps.setBigDecimal(6, request.quantity());
-            ps.setBigDecimal(7, price);
-            ps.setLong(8, at.toEpochMilli());
-            ps.executeUpdate();
-            return new ExchangeOrder(request.clientOrderId(), exchangeOrderId, ExchangeOrderStatus.FILLED,
-                    request.quantity(), price);
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return find(request.clientOrderId()).orElseThrow(
-                        () -> ExchangeException.unknownOutcome("paper exchange: order vanished", e));
-            }
-            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+        try {
+            return writer.write("filling a paper order", c -> {
+                Savepoint beforeInsert = c.setSavepoint();
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO paper_orders (client_order_id, "
+                        + "exchange_order_id, symbol, side, order_type, quantity, price, filled_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, request.clientOrderId());
+                    ps.setString(2, exchangeOrderId);
+                    ps.setString(3, request.symbol());
+                    ps.setString(4, request.side().name());
+                    ps.setString(5, request.type().name());
+                    ps.setBigDecimal(6, request.quantity());
+                    ps.setBigDecimal(7, price);
+                    ps.setLong(8, at.toEpochMilli());
+                    ps.executeUpdate();
+                    return new ExchangeOrder(request.clientOrderId(), exchangeOrderId, ExchangeOrderStatus.FILLED,
+                            request.quantity(), price);
+                } catch (SQLException e) {
+                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    c.rollback(beforeInsert);
+                    return findIn(c, request.clientOrderId()).orElseThrow(() -> e);
+                }
+            });
+        } catch (StoreUnavailableException e) {
+            // The fill may still commit after this answer: the outcome is unknown, and the engine's lookup
+            // settles it (a second fill of the same client order id is refused above).
+            throw ExchangeException.unknownOutcome("paper exchange: its book did not answer", e);
         }
     }
 
     Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT exchange_order_id, quantity, price FROM paper_orders WHERE client_order_id = ?")) {
+        try (Connection c = dataSource.getConnection()) {
+            return findIn(c, clientOrderId);
+        } catch (SQLException e) {
+            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static Optional<ExchangeOrder> findIn(Connection c, String clientOrderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT exchange_order_id, quantity, price FROM paper_orders WHERE client_order_id = ?")) {
             ps.setString(1, clientOrderId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -71,8 +100,6 @@ public final class PaperOrderBook {
                 return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), ExchangeOrderStatus.FILLED,
                         rs.getBigDecimal(2).stripTrailingZeros(), rs.getBigDecimal(3).stripTrailingZeros()));
             }
-        } catch (SQLException e) {
-            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
         }
     }
 

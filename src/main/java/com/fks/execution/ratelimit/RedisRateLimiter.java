@@ -1,0 +1,144 @@
+package com.fks.execution.ratelimit;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
+import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The limit shared by all replicas: one Bucket4j bucket per client in Redis, refilled all at once each window
+ * (the same "N per window" as {@link LocalRateLimiter}). Each request is one atomic compare-and-swap done by
+ * a Lua script on the Redis server, so replicas racing for the last token cannot both get it.
+ *
+ * <p>Fails fast: a command gets {@link #COMMAND_TIMEOUT} and is refused at once when the connection is down;
+ * the connection is not re-established on the request path but by {@link #checkHealth()}, which
+ * {@link FallbackRateLimiter} calls every few seconds.
+ */
+public final class RedisRateLimiter implements SharedRateLimiter {
+    /** Redis on the same network answers in well under a millisecond; longer means it is in trouble. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofMillis(200);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * Bounds the connection hand-shake (HELLO, AUTH). Generous because a JVM that is still starting (several
+     * pods starting on one node) can take a second for it; connecting never happens on the request path.
+     */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
+    static final String KEY_PREFIX = "fks-execution:rate-limit:";
+
+    private final RedisClient client;
+    private final BucketConfiguration configuration;
+    private final Duration window;
+    private volatile StatefulRedisConnection<String, byte[]> connection;
+    private volatile LettuceBasedProxyManager<String> buckets;
+
+    /** Does not connect: the first {@link #checkHealth()} does. */
+    public RedisRateLimiter(String url, String password, int requests, Duration window) {
+        RedisURI uri = RedisURI.create(url);
+        if (password != null && !password.isEmpty()) {
+            uri.setAuthentication(password.toCharArray());
+        }
+        // The URI's timeout bounds the hand-shake; each command gets COMMAND_TIMEOUT through the options below.
+        uri.setTimeout(HANDSHAKE_TIMEOUT);
+        this.client = RedisClient.create(uri);
+        // No automatic reconnect: while the connection is down every command fails at once (the fallback
+        // takes over) instead of queueing; checkHealth reconnects on its own schedule.
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(false)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                .build());
+        this.window = window;
+        this.configuration = BucketConfiguration.builder()
+                .addLimit(Bandwidth.builder().capacity(requests).refillIntervally(requests, window).build())
+                .build();
+    }
+
+    @Override
+    public String backendName() {
+        return "redis";
+    }
+
+    @Override
+    public Decision tryAcquire(String clientKey) {
+        LettuceBasedProxyManager<String> current = buckets;
+        if (current == null) {
+            throw new RateLimiterUnavailableException("not connected to Redis", null);
+        }
+        ConsumptionProbe probe;
+        try {
+            probe = current.builder().build(KEY_PREFIX + clientKey, () -> configuration)
+                    .tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            // Lettuce and Bucket4j signal a dead connection, a timeout or a Redis error each their own way;
+            // for the caller they all mean "no answer from the shared limiter".
+            throw new RateLimiterUnavailableException("Redis did not answer: " + describe(e), e);
+        }
+        if (probe.isConsumed()) {
+            return Decision.ALLOW;
+        }
+        return new Decision(false, Math.max(1, TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill()
+                + 999_999_999L)));
+    }
+
+    @Override
+    public synchronized void checkHealth() {
+        try {
+            StatefulRedisConnection<String, byte[]> current = connection;
+            if (current == null || !current.isOpen()) {
+                if (current != null) {
+                    buckets = null;
+                    current.closeAsync();
+                }
+                current = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+                connection = current;
+                // No Bucket4j request timeout: it bounds the whole compare-and-swap loop, and replicas racing
+                // for one client's bucket (all TradingView alerts come from four addresses) legitimately retry.
+                // Each Redis command is still bounded by COMMAND_TIMEOUT, which is what detects an outage.
+                buckets = Bucket4jLettuce.casBasedBuilder(current)
+                        .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(window))
+                        .build();
+            }
+            current.sync().ping();
+            // Read a bucket through the same path the requests use, so its first use (and the class loading
+            // that comes with it) happens here and not against a webhook's 200 ms budget.
+            buckets.builder().build(KEY_PREFIX + "health-check", () -> configuration).getAvailableTokens();
+        } catch (RuntimeException e) {
+            throw new RateLimiterUnavailableException("Redis did not answer: " + describe(e), e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == e ? message : e.getClass().getSimpleName() + " (" + message + ")";
+    }
+
+    @Override
+    public synchronized void close() {
+        buckets = null;
+        StatefulRedisConnection<String, byte[]> current = connection;
+        connection = null;
+        if (current != null) {
+            current.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+}
