@@ -56,8 +56,11 @@ public final class ExecutionEngine implements AutoCloseable {
     static final Duration PING_INTERVAL = Duration.ofSeconds(15);
     /** A repeated alert id within this window is a duplicate; after it, a new alert. */
     public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
-    /** Workers wait on exchanges (up to their timeouts): enough of them that one slow venue does not hold up the rest. */
-    private static final int WORKERS = 16;
+    /**
+     * Workers spend their time waiting: on exchanges (up to their timeouts) and on group commits. Enough of them
+     * that one slow venue does not hold up the rest, and that the commits they wait on are shared.
+     */
+    private static final int WORKERS = 64;
 
     /** Engine settings taken from the service's configuration. */
     public record Limits(int queueCapacity, Duration lease, Duration maxWait, int breakerThreshold,
@@ -81,6 +84,7 @@ public final class ExecutionEngine implements AutoCloseable {
             r -> daemon(r, "engine-scheduler"));
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
+    private volatile boolean claimedAtStart;
 
     public ExecutionEngine(OrderStore store, ExchangeRegistry registry, KillSwitch killSwitch,
                            ExecutionMetrics metrics, Limits limits, String owner, boolean singleProcessStore,
@@ -183,7 +187,7 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void process(String orderId) {
-        Optional<Order> found = store.find(orderId);
+        Optional<Order> found = store.findForExecution(orderId);
         if (found.isEmpty() || found.get().status().isFinal()) {
             leave(orderId);
             return;
@@ -206,7 +210,9 @@ public final class ExecutionEngine implements AutoCloseable {
                 default -> leave(orderId);
             }
         } catch (CircuitOpenException e) {
-            waitOrFail(order, "circuit_open", e.getMessage(), BREAKER_RECHECK);
+            // An order already in SUBMITTING may have reached the exchange before the breaker opened.
+            waitOrFail(order, order.status() == OrderStatus.SUBMITTING ? "outcome_unknown" : "circuit_open",
+                    e.getMessage(), BREAKER_RECHECK);
         }
     }
 
@@ -437,8 +443,12 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         try {
-            Instant now = singleProcessStore ? clock.instant().plus(Duration.ofDays(36500)) : clock.instant();
+            // An embedded store has one process: at start it takes every open order (its previous run's leases
+            // died with it); after that only expired leases, like a replica.
+            Instant now = singleProcessStore && !claimedAtStart ? clock.instant().plus(Duration.ofDays(36500))
+                    : clock.instant();
             List<String> claimed = store.claimExpired(owner, now, leaseUntil(), 500);
+            claimedAtStart = true;
             for (String id : claimed) {
                 if (active.putIfAbsent(id, Boolean.FALSE) == null) {
                     queue.add(id);

@@ -27,7 +27,7 @@ public final class Database {
             // WRITE_DELAY=0: a commit reaches the file before the 202 goes out, so a killed process keeps
             // every accepted alert. FILE_LOCK=FILE: a second process on the same folder is refused.
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
-                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000");
+                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);

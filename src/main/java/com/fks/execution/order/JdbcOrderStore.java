@@ -21,7 +21,7 @@ public final class JdbcOrderStore implements OrderStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
     private static final String ORDER_COLUMNS = "order_id, alert_id, client_order_id, exchange, symbol, side, "
-            + "order_type, quantity, price, confidence, strategy, alert_json, status, reason, detail, "
+            + "order_type, quantity, price, confidence, strategy, status, reason, detail, "
             + "exchange_order_id, executed_quantity, average_price, attempts, received_at, updated_at";
 
     private final DataSource dataSource;
@@ -109,9 +109,9 @@ public final class JdbcOrderStore implements OrderStore {
 
     private static void insertOrder(Connection c, NewOrder o, String owner, Instant leaseUntil) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (order_id, alert_id, client_order_id, "
-                + "exchange, symbol, side, order_type, quantity, price, confidence, strategy, alert_json, status, "
+                + "exchange, symbol, side, order_type, quantity, price, confidence, strategy, status, "
                 + "attempts, received_at, updated_at, lease_owner, lease_until) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
             long now = Instant.now().toEpochMilli();
             ps.setString(1, o.orderId());
             ps.setString(2, o.alertId());
@@ -124,12 +124,16 @@ public final class JdbcOrderStore implements OrderStore {
             ps.setBigDecimal(9, o.price());
             ps.setBigDecimal(10, o.confidence());
             ps.setString(11, o.strategy());
-            ps.setString(12, o.alertJson());
-            ps.setString(13, OrderStatus.ACCEPTED.name());
-            ps.setLong(14, o.receivedAt().toEpochMilli());
-            ps.setLong(15, now);
-            ps.setString(16, owner);
-            ps.setLong(17, leaseUntil.toEpochMilli());
+            ps.setString(12, OrderStatus.ACCEPTED.name());
+            ps.setLong(13, o.receivedAt().toEpochMilli());
+            ps.setLong(14, now);
+            ps.setString(15, owner);
+            ps.setLong(16, leaseUntil.toEpochMilli());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO order_alerts (order_id, alert_json) VALUES (?, ?)")) {
+            ps.setString(1, o.orderId());
+            ps.setString(2, o.alertJson());
             ps.executeUpdate();
         }
     }
@@ -148,6 +152,15 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public Optional<Order> find(String orderId) {
+        return read(orderId, true);
+    }
+
+    @Override
+    public Optional<Order> findForExecution(String orderId) {
+        return read(orderId, false);
+    }
+
+    private Optional<Order> read(String orderId, boolean whole) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE order_id = ?")) {
             ps.setString(1, orderId);
@@ -155,10 +168,20 @@ public final class JdbcOrderStore implements OrderStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(toOrder(rs, events(c, orderId)));
+                return Optional.of(whole ? toOrder(rs, alertJson(c, orderId), events(c, orderId))
+                        : toOrder(rs, null, List.of()));
             }
         } catch (SQLException e) {
             throw unavailable("reading an order", e);
+        }
+    }
+
+    private static String alertJson(Connection c, String orderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT alert_json FROM order_alerts WHERE order_id = ?")) {
+            ps.setString(1, orderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
@@ -185,7 +208,7 @@ public final class JdbcOrderStore implements OrderStore {
             List<Order> orders = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    orders.add(toOrder(rs, List.of()));
+                    orders.add(toOrder(rs, null, List.of()));
                 }
             }
             return orders;
@@ -403,12 +426,12 @@ public final class JdbcOrderStore implements OrderStore {
         }
     }
 
-    private static Order toOrder(ResultSet rs, List<OrderEvent> events) throws SQLException {
+    private static Order toOrder(ResultSet rs, String alertJson, List<OrderEvent> events) throws SQLException {
         return new Order(rs.getString("order_id"), rs.getString("alert_id"), rs.getString("client_order_id"),
                 rs.getString("exchange"), rs.getString("symbol"), Side.valueOf(rs.getString("side")),
                 OrderType.valueOf(rs.getString("order_type")), plain(rs.getBigDecimal("quantity")),
                 plain(rs.getBigDecimal("price")), plain(rs.getBigDecimal("confidence")), rs.getString("strategy"),
-                rs.getString("alert_json"), OrderStatus.valueOf(rs.getString("status")), rs.getString("reason"),
+                alertJson, OrderStatus.valueOf(rs.getString("status")), rs.getString("reason"),
                 rs.getString("detail"), rs.getString("exchange_order_id"), plain(rs.getBigDecimal("executed_quantity")),
                 plain(rs.getBigDecimal("average_price")), rs.getInt("attempts"),
                 Instant.ofEpochMilli(rs.getLong("received_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), events);

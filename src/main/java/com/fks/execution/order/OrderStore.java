@@ -17,7 +17,11 @@ public interface OrderStore extends AutoCloseable {
      */
     RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow);
 
+    /** The order with its history and the alert as received. */
     Optional<Order> find(String orderId);
+
+    /** The order's current state only (no history, no alert): what the engine needs, read on every step. */
+    Optional<Order> findForExecution(String orderId);
 
     /** The newest orders first, without their events. */
     List<Order> recent(int limit);
