@@ -60,7 +60,7 @@ public final class ExecutionEngine implements AutoCloseable {
      * Workers spend their time waiting: on exchanges (up to their timeouts) and on group commits. Enough of them
      * that one slow venue does not hold up the rest, and that the commits they wait on are shared.
      */
-    private static final int WORKERS = 64;
+    public static final int WORKERS = 64;
 
     /** Engine settings taken from the service's configuration. */
     public record Limits(int queueCapacity, Duration lease, Duration maxWait, int breakerThreshold,
@@ -161,7 +161,9 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void workLoop() {
-        while (running || !queue.isEmpty()) {
+        // On drain a worker finishes the order in its hands and takes no other: what is still queued is handed
+        // back (its lease released) for another replica, or the next start, to execute at once.
+        while (running) {
             String orderId;
             try {
                 orderId = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -490,8 +492,8 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     /**
-     * Stops taking work, lets the workers finish what is queued or being sent (up to the timeout), then gives
-     * back every lease so another replica takes the rest at once.
+     * Stops taking work, lets the workers finish the orders in their hands (up to the timeout), then gives back
+     * the leases of everything else so another replica takes it at once.
      */
     public void drain(Duration timeout) {
         running = false;

@@ -1,5 +1,7 @@
 package com.fks.execution.replicas;
 
+import com.fks.execution.execution.ExecutionEngine;
+
 import com.fks.execution.testsupport.ServiceProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +28,11 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 final class DrainHandBackTest {
-    private static final int ALERTS = 40;
+    /**
+     * Three rounds of the engine's workers at 6 s each outlast its 15 s drain, so the third round is still
+     * unstarted when the drain time is up and must be handed back.
+     */
+    private static final int ALERTS = ExecutionEngine.WORKERS * 3;
     private SharedStores stores;
     private List<ServiceProcess> replicas = List.of();
 
@@ -35,7 +41,7 @@ final class DrainHandBackTest {
         stores = SharedStores.start();
         // 2 s per paper call and four workers: two orders a second, so 40 outlast the 15 s engine drain.
         replicas = stores.startReplicas(2, Map.of("RATE_LIMIT_REQUESTS", "100000",
-                "ORDER_LEASE_SECONDS", "6", "PAPER_LATENCY_MS", "2000"));
+                "ORDER_LEASE_SECONDS", "6", "PAPER_LATENCY_MS", "6000"));
     }
 
     @AfterEach
