@@ -206,7 +206,7 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         try {
             switch (order.status()) {
-                case ACCEPTED -> submit(order, exchange);
+                case ACCEPTED -> send(order, exchange);
                 case SUBMITTING -> reconcile(order, exchange);
                 case SUBMITTED -> refresh(order, exchange);
                 default -> leave(orderId);
@@ -218,7 +218,8 @@ public final class ExecutionEngine implements AutoCloseable {
         }
     }
 
-    private void submit(Order order, GuardedExchange exchange) throws CircuitOpenException {
+    /** A new order: marked SUBMITTING in the store before anything goes out, then placed. */
+    private void send(Order order, GuardedExchange exchange) throws CircuitOpenException {
         if (exchange.state() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
             throw new CircuitOpenException(exchange.name());
         }
