@@ -2,6 +2,7 @@ package com.fks.execution.app;
 
 import com.fks.execution.config.Settings;
 import com.fks.execution.exchange.ExchangeClient;
+import com.fks.execution.exchange.ExchangeHttp;
 import com.fks.execution.exchange.binance.BinanceClient;
 import com.fks.execution.exchange.coinbase.CoinbaseClient;
 
@@ -25,11 +26,7 @@ final class ExchangeFactory {
         if (!settings.binance().isConfigured() && !settings.coinbase().isConfigured()) {
             return clients;
         }
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = ExchangeHttp.newClient(CONNECT_TIMEOUT);
         Settings.ExchangeCredentials binance = settings.binance();
         if (binance.isConfigured()) {
             clients.add(new BinanceClient(binance.apiKey(), binance.apiSecret().value(), binance.baseUrl(), http,

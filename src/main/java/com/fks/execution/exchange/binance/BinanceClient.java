@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.exchange.ExchangeClient;
 import com.fks.execution.exchange.ExchangeException;
+import com.fks.execution.exchange.ExchangeHttp;
 import com.fks.execution.exchange.ExchangeException.Kind;
 import com.fks.execution.exchange.ExchangeOrder;
 import com.fks.execution.exchange.InstrumentRules;
@@ -145,11 +146,7 @@ public final class BinanceClient implements ExchangeClient {
     /** An adapter with its own HTTP/1.1 client whose connect timeout is the request timeout. */
     public static BinanceClient create(String apiKey, String apiSecret, String baseUrl, Duration requestTimeout,
                                        Clock clock) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = ExchangeHttp.newClient(requestTimeout);
         return new BinanceClient(apiKey, apiSecret, baseUrl, http, requestTimeout, clock);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fks.execution.exchange.ExchangeClient;
 import com.fks.execution.exchange.ExchangeException;
+import com.fks.execution.exchange.ExchangeHttp;
 import com.fks.execution.exchange.ExchangeException.Kind;
 import com.fks.execution.exchange.ExchangeOrder;
 import com.fks.execution.exchange.ExchangeOrderStatus;
@@ -112,11 +113,7 @@ public final class CoinbaseClient implements ExchangeClient {
     /** An adapter with its own HTTP/1.1 client whose connect timeout is the request timeout. */
     public static CoinbaseClient create(String keyName, String privateKey, String baseUrl, Duration requestTimeout,
                                         Clock clock) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        HttpClient http = ExchangeHttp.newClient(requestTimeout);
         return new CoinbaseClient(keyName, privateKey, baseUrl, http, requestTimeout, clock);
     }
 
