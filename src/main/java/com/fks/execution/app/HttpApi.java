@@ -119,6 +119,11 @@ final class HttpApi {
         if (response.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Long.toString(response.retryAfterSeconds()));
         }
+        if (response.status() == 413) {
+            // The rest of the body was never read, so this connection cannot carry another request; saying
+            // so keeps a client from sending its next request on a connection about to close.
+            ctx.header("Connection", "close");
+        }
         json(ctx, response.status(), response.body());
     }
 

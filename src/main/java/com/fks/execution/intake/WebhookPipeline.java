@@ -51,8 +51,11 @@ public final class WebhookPipeline {
         this.p = parts;
     }
 
-    public WebhookResponse handle(WebhookRequest request) {
+    public WebhookResponse handle(WebhookRequest given) {
         long started = System.nanoTime();
+        WatchedBody body = new WatchedBody(given.body());
+        WebhookRequest request = new WebhookRequest(given.peerAddress(), given.forwardedFor(), given.contentType(),
+                given.signature(), given.declaredLength(), body);
         p.metrics().requestStarted();
         WebhookResponse response;
         try {
@@ -68,8 +71,29 @@ public final class WebhookPipeline {
             MDC.remove("alert_id");
             MDC.remove("order_id");
         }
+        if (!body.ended() && response.status() != RejectionReason.BODY_TOO_LARGE.httpStatus()) {
+            drainUnread(body);
+        }
         p.metrics().requestFinished(response.status(), response.reason(), System.nanoTime() - started);
         return response;
+    }
+
+    /**
+     * Reads what is left of a body the pipeline refused before reading (403, 415, 503), up to the size limit.
+     * Jetty closes a connection whose request body is left unread, and a close while that body is still
+     * arriving resets the connection: the answer can be destroyed on its way to the client, which then
+     * cannot tell whether the request was seen. A body over the limit is not read; its 413 says close.
+     */
+    private void drainUnread(InputStream body) {
+        byte[] sink = new byte[8192];
+        long left = p.maxBodyBytes() + 1L;
+        try {
+            for (int n; left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client left; there is nobody to answer
+        }
     }
 
     private WebhookResponse decide(WebhookRequest request) throws AlertRejectedException {

@@ -262,6 +262,35 @@ final class WebhookEndpointTest {
         assertThat(chunked).startsWith("HTTP/1.1 413").contains("body_too_large");
     }
 
+    @Test
+    void shouldKeepTheConnectionUsableAfterRefusingBeforeTheBodyArrived() throws Exception {
+        // A refusal decided from the headers alone (here 415, and 403 below) still waits for the body: were the
+        // connection closed with the body in flight, the reset could destroy the answer on its way out.
+        assertThat(refuseThenAskAgain(service.app().httpPort(), "text/html"))
+                .startsWith("HTTP/1.1 415").contains("unsupported_media_type").contains("HTTP/1.1 200");
+        try (InProcessService strict = InProcessService.start(Map.of("IP_WHITELIST", "52.89.214.238"))) {
+            assertThat(refuseThenAskAgain(strict.app().httpPort(), "application/json"))
+                    .startsWith("HTTP/1.1 403").contains("ip_not_allowed").contains("HTTP/1.1 200");
+        }
+    }
+
+    /** Sends the headers of a webhook call, then its body 300 ms later, then GET /health on the same connection. */
+    private static String refuseThenAskAgain(int port, String contentType) throws Exception {
+        byte[] body = market("").getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /webhook/tradingview HTTP/1.1\r\nHost: x\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);
+            out.write(body);
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** One POST to the webhook over a plain socket; returns everything the service answered. */
     private String rawExchange(String framingHeader, byte[] body) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", service.app().httpPort())) {
