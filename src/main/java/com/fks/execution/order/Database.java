@@ -31,6 +31,7 @@ public final class Database {
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);
+            config.setExceptionOverride(new ClosedH2ConnectionEviction());
         } else {
             config.setJdbcUrl(settings.url());
             if (settings.user() != null) {

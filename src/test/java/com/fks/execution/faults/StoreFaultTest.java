@@ -25,14 +25,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The embedded store's disk fills up under the running service: intake answers 503 (store_unavailable or
- * not_ready) and acknowledges nothing it could not store; every alert acknowledged before the fault is still
- * there after the disk has room again and the service has restarted. DATA_DIR is a 4 MB tmpfs mounted by the
+ * not_ready) and acknowledges nothing it could not store; once the disk has room again the service is ready
+ * without a restart, every alert acknowledged before the fault is there and filled, and new ones are
+ * accepted. DATA_DIR is a 4 MB tmpfs mounted by the
  * test (needs root, as in CI) and filled with a file until ENOSPC.
  */
 final class StoreFaultTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FAULT = Duration.ofSeconds(4);
-    private static final Duration RECOVERY = Duration.ofSeconds(5);
+    private static final Duration RECOVERY = Duration.ofSeconds(15);
 
     @TempDir
     Path tmp;
@@ -94,22 +95,14 @@ final class StoreFaultTest {
                 Thread.sleep(250);
                 readyAfter = service.get("/ready");
             }
-            boolean recoveredInPlace = readyAfter.statusCode() == 200;
-            System.out.printf("store fault: %d s after freeing the disk /ready %d %s, /health %d; webhook %s%n",
-                    (System.nanoTime() - freedAt) / 1_000_000_000, readyAfter.statusCode(), readyAfter.body(),
-                    service.get("/health").statusCode(), send(service));
+            System.out.printf("store fault: %d ms after freeing the disk /ready %d %s%n",
+                    (System.nanoTime() - freedAt) / 1_000_000, readyAfter.statusCode(), readyAfter.body());
             service.output().lines().filter(l -> l.contains("\"level\":\"ERROR\"") || l.contains("WARN"))
                     .map(l -> l.replaceAll(".*\"formattedMessage\":\"([^\"]{0,300}).*", "$1")).distinct().limit(8)
                     .forEach(l -> System.out.println("store fault log: " + l));
-            if (!recoveredInPlace) {
-                // H2 closes a store whose write failed; /ready must say so, and a restart brings it back
-                assertThat(readyAfter.statusCode()).isEqualTo(503);
-                long stopping = System.nanoTime();
-                int exit = service.stop();
-                System.out.printf("store fault: SIGTERM took %d ms%n", (System.nanoTime() - stopping) / 1_000_000);
-                System.out.printf("store fault: exit code after SIGTERM %d%n", exit);
-                service.restart();
-            }
+
+            // then the service recovers in place, without a restart
+            assertThat(readyAfter.statusCode()).as("/ready after the disk has room: " + readyAfter.body()).isEqualTo(200);
 
             // then every alert acknowledged before the fault is in the store, and a new one is accepted
             for (Sent s : before) {
@@ -117,9 +110,9 @@ final class StoreFaultTest {
                 assertThat(order.statusCode()).as("order of 202 " + s).isEqualTo(200);
                 assertThat(JSON.readTree(order.body()).path("alert_id").asText()).isEqualTo(s.alertId());
             }
-            Sent afterRestart = send(service);
-            System.out.printf("store fault: after restart %s; %s%n", afterRestart, service.get("/ready").body());
-            assertThat(afterRestart.status()).as(afterRestart.toString()).isEqualTo(202);
+            Sent afterRecovery = send(service);
+            System.out.printf("store fault: after recovery %s%n", afterRecovery);
+            assertThat(afterRecovery.status()).as(afterRecovery.toString()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                 for (JsonNode order : JSON.readTree(service.get("/orders?limit=1000").body()).get("orders")) {
                     assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("FILLED");
