@@ -72,23 +72,30 @@ public final class WebhookPipeline {
             MDC.remove("order_id");
         }
         if (!body.ended() && response.status() != RejectionReason.BODY_TOO_LARGE.httpStatus()) {
-            drainUnread(body);
+            drainUnread(body, !RejectionReason.IP_NOT_ALLOWED.code().equals(response.reason()));
         }
         p.metrics().requestFinished(response.status(), response.reason(), System.nanoTime() - started);
         return response;
     }
 
     /**
-     * Reads what is left of a body the pipeline refused before reading (403, 415, 503), up to the size limit.
+     * Reads what is left of a body the pipeline refused before reading (415, 503), up to the size limit.
      * Jetty closes a connection whose request body is left unread, and a close while that body is still
      * arriving resets the connection: the answer can be destroyed on its way to the client, which then
-     * cannot tell whether the request was seen. A body over the limit is not read; its 413 says close.
+     * cannot tell whether the request was seen. A client outside the allow-list is not waited for: only what
+     * has already arrived is read, so a stalled body from a refused address holds no thread. A body over the
+     * limit is not read at all; its 413 says close.
      */
-    private void drainUnread(InputStream body) {
+    private void drainUnread(InputStream body, boolean waitForTheRest) {
         byte[] sink = new byte[8192];
         long left = p.maxBodyBytes() + 1L;
         try {
-            for (int n; left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
+            while (left > 0) {
+                int ready = waitForTheRest ? sink.length : Math.min(sink.length, body.available());
+                int n = ready == 0 ? -1 : body.read(sink, 0, (int) Math.min(ready, left));
+                if (n < 0) {
+                    return;
+                }
                 left -= n;
             }
         } catch (IOException e) {
