@@ -17,13 +17,12 @@ import com.fks.execution.intake.RejectionReason;
 import com.fks.execution.intake.ReplayWindow;
 import com.fks.execution.intake.WebhookPipeline;
 import com.fks.execution.metrics.ExecutionMetrics;
-import com.fks.execution.order.Database;
+import com.fks.execution.order.OpeningDataSource;
 import com.fks.execution.order.JdbcOrderStore;
 import com.fks.execution.ratelimit.RateLimiter;
 import com.fks.execution.ratelimit.RateLimiters;
 import com.fks.execution.risk.KillSwitch;
 import com.fks.execution.risk.RiskCheck;
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +45,8 @@ public final class Application implements AutoCloseable {
 
     private final Settings settings;
     private final WebhookSecretFile.Resolved secret;
-    private final HikariDataSource dataSource;
+    private final OpeningDataSource dataSource;
+    private final KillSwitch killSwitch;
     private final JdbcOrderStore store;
     private final ExecutionMetrics metrics;
     private final RateLimiter rateLimiter;
@@ -64,9 +64,9 @@ public final class Application implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         this.secret = WebhookSecretFile.resolve(settings);
         this.metrics = new ExecutionMetrics();
-        this.dataSource = Database.open(settings.database(), settings.dataDir());
+        this.dataSource = OpeningDataSource.open(settings.database(), settings.dataDir());
         this.store = new JdbcOrderStore(dataSource, dataSource);
-        KillSwitch killSwitch = new KillSwitch(store, clock);
+        this.killSwitch = new KillSwitch(store, clock);
         this.paperBook = new PaperOrderBook(dataSource);
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
@@ -97,9 +97,13 @@ public final class Application implements AutoCloseable {
         long begin = System.nanoTime();
         Application app = new Application(settings);
         try {
-            app.engine.start();
+            // The servers start while the store is still opening (/ready answers 503 "starting" meanwhile);
+            // execution and intake begin only once it is open, migrated and the kill switch is read.
             app.mainServer.start();
             app.metricsServer.start();
+            app.dataSource.await();
+            app.killSwitch.isHalted();
+            app.engine.start();
             app.readiness.serving();
         } catch (RuntimeException e) {
             app.close();

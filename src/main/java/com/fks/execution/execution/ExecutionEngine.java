@@ -511,6 +511,9 @@ public final class ExecutionEngine implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        if (workers.isEmpty()) {
+            return; // never started (start-up failed): it holds no lease
+        }
         try {
             int released = store.releaseLeases(owner);
             if (released > 0) {

@@ -17,13 +17,14 @@ public final class KillSwitch {
 
     private final OrderStore store;
     private final Clock clock;
-    private volatile boolean halted;
+    /** Until the store has been read the state is unknown, and unknown counts as halted. */
+    private volatile boolean halted = true;
     private volatile Instant readAt = Instant.MIN;
 
+    /** Reads the store at the first {@link #isHalted}, not here: the store may still be opening. */
     public KillSwitch(OrderStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        refresh();
     }
 
     public boolean isHalted() {

@@ -149,4 +149,27 @@ final class ServiceLifecycleTest {
             }
         }
     }
+
+    @Test
+    void shouldRefuseASecondServiceOnTheSameDataDirAndLeaveTheFirstServing() throws Exception {
+        try (ServiceProcess first = ServiceProcess.start(Map.of())) {
+            // when a second process starts on the same DATA_DIR (its HTTP server is up before the store opens)
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "com.fks.execution.app.Main", "serve")
+                    .redirectErrorStream(true);
+            builder.environment().put("DATA_DIR", first.dataDir().toString());
+            builder.environment().put("WEBHOOK_SECRET", ServiceProcess.SECRET);
+            builder.environment().put("HTTP_PORT", Integer.toString(ServiceProcess.freePort()));
+            builder.environment().put("METRICS_PORT", Integer.toString(ServiceProcess.freePort()));
+            Process second = builder.start();
+            String output = new String(second.getInputStream().readAllBytes());
+
+            // then it stops with exit code 1 and says why, and the first one goes on accepting alerts
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(output).isEqualTo(1);
+            assertThat(output).contains("start-up failed");
+            assertThat(first.get("/ready").statusCode()).isEqualTo(200);
+            assertThat(first.postWebhook(Alerts.valid(Alerts.uniqueId())).statusCode()).isEqualTo(202);
+        }
+    }
 }

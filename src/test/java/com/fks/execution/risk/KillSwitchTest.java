@@ -110,6 +110,15 @@ final class KillSwitchTest {
         assertThat(killSwitch.isHalted()).isTrue();
     }
 
+    @Test
+    void shouldCountAsHaltedUntilTheStoreHasBeenRead() {
+        // given a store that cannot be read when the switch is first asked
+        store.close();
+
+        // then: an unknown state trades nothing
+        assertThat(new KillSwitch(store, clock).isHalted()).isTrue();
+    }
+
     private JdbcOrderStore open() {
         HikariDataSource dataSource = Database.open(new Settings.Database(null, null, null), tempDir);
         return new JdbcOrderStore(dataSource, dataSource);
