@@ -5,6 +5,7 @@ import com.fks.execution.config.SettingsLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 import java.util.concurrent.Callable;
@@ -14,6 +15,10 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", description = "Run the service (configured by environment variables; see README).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--exit-when-ready", description = "Start, and once ready drain and exit 0: a smoke check, "
+            + "and the training run of a class-data archive (-XX:ArchiveClassesAtExit, see the Dockerfile).")
+    private boolean exitWhenReady;
 
     @Override
     public Integer call() throws Exception {
@@ -34,7 +39,13 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("fks-execution: start-up failed: " + e.getMessage());
             return 1;
         }
+        // Printed in both modes: a secret generated on this start is shown only once, on this start.
         StartupBanner.print(System.err, settings, app);
+        if (exitWhenReady) {
+            log.info("ready; --exit-when-ready: draining and exiting");
+            app.close();
+            return 0;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets the drain finish and the exit code
         // be 0, which Kubernetes and systemd read as a clean stop.

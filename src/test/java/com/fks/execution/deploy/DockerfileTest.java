@@ -92,6 +92,24 @@ final class DockerfileTest {
     }
 
     @Test
+    void shouldStartFromAClassDataArchiveTrainedInTheRuntimeImage() throws IOException {
+        List<String> stage = runtimeStage();
+        String training = stage.stream().filter(i -> i.startsWith("RUN ") && i.contains("-XX:ArchiveClassesAtExit="))
+                .findFirst().orElseThrow(() -> new AssertionError("no RUN that trains a class-data archive"));
+        Matcher archive = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)").matcher(training);
+        assertThat(archive.find()).isTrue();
+        // trained as ClassDataArchiveTest does: the image's own java and jar, a start that exits once ready
+        assertThat(training).contains("java ").contains("-jar /app/fks-execution.jar serve --exit-when-ready");
+        int copiedJar = stage.indexOf(stage.stream().filter(i -> i.startsWith("COPY --from=build")).findFirst().orElseThrow());
+        int user = stage.indexOf(stage.stream().filter(i -> i.startsWith("USER ")).findFirst().orElseThrow());
+        assertThat(stage.indexOf(training)).isBetween(copiedJar, user);
+        // with a throwaway secret and DATA_DIR that do not stay in the image
+        assertThat(training).contains("WEBHOOK_SECRET=").contains("DATA_DIR=/tmp/").contains("rm -rf /tmp/");
+        String entrypoint = stage.stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        assertThat(entrypoint).contains("\"-XX:SharedArchiveFile=" + archive.group(1) + "\"");
+    }
+
+    @Test
     void shouldSizeTheHeapFromTheContainerMemoryLimit() throws IOException {
         String entrypoint = runtimeStage().stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
         Matcher m = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(entrypoint);

@@ -1,0 +1,98 @@
+package com.fks.execution.app;
+
+import com.fks.execution.testsupport.ServiceProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The image's class-data archive, made the way the Dockerfile makes it: a training start with
+ * {@code serve --exit-when-ready} exits 0 once ready and leaves an archive, and a start given that archive
+ * takes the service's classes from it.
+ */
+final class ClassDataArchiveTest {
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String output) {
+    }
+
+    @Test
+    void shouldTrainAnArchiveWithExitWhenReadyAndStartFromIt() throws Exception {
+        // given the service's classes in a jar (an archive takes classes from jars only) and its dependencies
+        String classPath = jarredClassPath();
+        Path archive = tmp.resolve("fks-execution.jsa");
+
+        // when the training start runs
+        Run training = serve(classPath, tmp.resolve("training-data"), "-XX:ArchiveClassesAtExit=" + archive);
+
+        // then it exits 0 once ready, and the archive is there
+        assertThat(training.exit()).as(training.output()).isZero();
+        assertThat(training.output()).contains("fks-execution ready in").contains("--exit-when-ready: draining");
+        assertThat(Files.size(archive)).isGreaterThan(1_000_000L);
+
+        // and a start given the archive loads the service's classes from it
+        Run archived = serve(classPath, tmp.resolve("data"), "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info");
+        assertThat(archived.exit()).as(archived.output()).isZero();
+        assertThat(archived.output()).contains("com.fks.execution.app.Application source: shared objects file (top)");
+    }
+
+    private Run serve(String classPath, Path dataDir, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:-UsePerfData");
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", classPath, "com.fks.execution.app.Main", "serve", "--exit-when-ready"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("DATA_DIR", dataDir.toString());
+        builder.environment().put("WEBHOOK_SECRET", ServiceProcess.SECRET);
+        builder.environment().put("HTTP_PORT", Integer.toString(ServiceProcess.freePort()));
+        builder.environment().put("METRICS_PORT", Integer.toString(ServiceProcess.freePort()));
+        Path log = Files.createTempFile(tmp, "serve-", ".log");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("exited within 90 s").isTrue();
+        return new Run(process.exitValue(), Files.readString(log));
+    }
+
+    /** The test's class path with the main classes folder packed into a jar and the test classes left out. */
+    private String jarredClassPath() throws IOException {
+        List<String> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (!Files.isDirectory(path)) {
+                entries.add(entry);
+            } else if (!path.getFileName().toString().equals("test-classes")) {
+                entries.add(jar(path).toString());
+            }
+        }
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private Path jar(Path classes) throws IOException {
+        Path jar = Files.createTempFile(tmp, "classes-", ".jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out);
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                zip.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
