@@ -323,6 +323,62 @@ final class JdbcOrderStoreTest {
     }
 
     @Test
+    void shouldRenewLeasesWhileOrdersChangeWithoutFailingEither() throws Exception {
+        // given 300 open orders of one replica
+        int orders = 300;
+        int movers = 16;
+        for (int i = 0; i < orders; i++) {
+            store.record(order("o" + i, "alert-" + i, T0), "replica-a", T0.plus(LEASE), DAY);
+        }
+
+        // when 16 threads move them on (their writes share group transactions) while the leases are renewed
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch moved = new CountDownLatch(movers);
+        List<Callable<List<String>>> calls = new ArrayList<>();
+        for (int t = 0; t < movers; t++) {
+            int first = t;
+            calls.add(() -> {
+                start.await();
+                List<String> failures = new ArrayList<>();
+                try {
+                    for (int i = first; i < orders; i += movers) {
+                        for (OrderUpdate step : List.of(OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING),
+                                OrderUpdate.of(OrderStatus.SUBMITTING, OrderStatus.SUBMITTED))) {
+                            try {
+                                store.transition("o" + i, "replica-a", step, T0.plusSeconds(1));
+                            } catch (StoreUnavailableException e) {
+                                failures.add("o" + i + ": " + e.getMessage());
+                            }
+                        }
+                    }
+                } finally {
+                    moved.countDown();
+                }
+                return failures;
+            });
+        }
+        calls.add(() -> {
+            start.await();
+            List<String> failures = new ArrayList<>();
+            for (long renewal = 1; moved.getCount() > 0; renewal++) {
+                try {
+                    store.renewLeases("replica-a", T0.plus(LEASE).plusMillis(renewal));
+                } catch (StoreUnavailableException e) {
+                    failures.add("renewal: " + e.getMessage());
+                }
+            }
+            return failures;
+        });
+        List<String> failures = runTogether(calls, start).stream().flatMap(List::stream).toList();
+
+        // then no write failed (no deadlock between a renewal and a group), and every order moved on
+        assertThat(failures).isEmpty();
+        for (int i = 0; i < orders; i++) {
+            assertThat(store.find("o" + i).orElseThrow().status()).isEqualTo(OrderStatus.SUBMITTED);
+        }
+    }
+
+    @Test
     void shouldReleaseLeasesSoAnotherReplicaCanTakeTheOrdersAtOnce() {
         // given
         store.record(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY);
