@@ -3,6 +3,7 @@ package com.fks.execution.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 address block. A plain address is a block of one. */
 public final class Cidr {
@@ -41,11 +42,15 @@ public final class Cidr {
      * Parses an IP literal without ever resolving a host name (InetAddress.getByName would do a DNS lookup
      * for anything that is not a literal).
      */
+    // Compiled once: every webhook parses its client address (String.matches would compile them per call).
+    private static final Pattern IP_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     public static byte[] literalAddress(String text) {
-        if (text.isEmpty() || !text.matches("[0-9a-fA-F:.]+") || !(text.contains(".") || text.contains(":"))) {
+        if (text.isEmpty() || !IP_CHARACTERS.matcher(text).matches() || !(text.contains(".") || text.contains(":"))) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
-        if (!text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (!text.contains(":") && !DOTTED_QUAD.matcher(text).matches()) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
         try {
