@@ -1,6 +1,8 @@
 -- wrk script: unique, valid alerts (body secret), one id per request per thread.
+-- thread_name is a global on purpose: setup() sets it in each thread's own Lua state with thread:set, which
+-- a local declared here would shadow (every thread would then send the same ids, half of them duplicates).
 local counter = 0
-local thread_name = "t"
+thread_name = "t"
 local secret = os.getenv("WEBHOOK_SECRET")
 local run = os.getenv("BENCH_RUN") or "run"
 
