@@ -9,6 +9,8 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /** Opens the pooled connection to H2 (embedded) or PostgreSQL and brings the schema up to date. */
 public final class Database {
@@ -50,7 +52,29 @@ public final class Database {
         config.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource = new HikariDataSource(config);
         migrate(dataSource);
+        if (settings.isEmbedded()) {
+            refuseReadOnly(dataSource, dataDir);
+        }
         return dataSource;
+    }
+
+    /**
+     * H2 opens a store file it may not write read-only, without an error; the service would then start and
+     * refuse every alert. Better to stop at start with the reason.
+     */
+    private static void refuseReadOnly(HikariDataSource dataSource, Path dataDir) {
+        boolean readOnly;
+        try (Connection c = dataSource.getConnection()) {
+            readOnly = c.getMetaData().isReadOnly();
+        } catch (SQLException e) {
+            dataSource.close();
+            throw new StoreUnavailableException("cannot check the store in " + dataDir + ": " + e.getMessage(), e);
+        }
+        if (readOnly) {
+            dataSource.close();
+            throw new StoreUnavailableException("the store in DATA_DIR " + dataDir.toAbsolutePath()
+                    + " is read-only (its file or file system cannot be written): alerts could not be recorded", null);
+        }
     }
 
     public static void migrate(DataSource dataSource) {

@@ -415,13 +415,23 @@ public final class JdbcOrderStore implements OrderStore {
         }
     }
 
+    /**
+     * Answers only if the store can record: a database that answers but is read-only (H2 opens a file it may not
+     * write read-only, without a word, e.g. after its file system was remounted read-only) counts as unavailable,
+     * so /ready does not send traffic to a process that would refuse every alert.
+     */
     @Override
     public void ping() {
+        boolean readOnly;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
             ps.setQueryTimeout(2);
             ps.executeQuery().close();
+            readOnly = c.getMetaData().isReadOnly();
         } catch (SQLException e) {
             throw unavailable("pinging the store", e);
+        }
+        if (readOnly) {
+            throw new StoreUnavailableException("the store is read-only: nothing can be recorded", null);
         }
     }
 

@@ -18,17 +18,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The embedded store's disk fills up under the running service: intake answers 503 (store_unavailable or
- * not_ready) and acknowledges nothing it could not store; once the disk has room again the service is ready
- * without a restart, every alert acknowledged before the fault is there and filled, and new ones are
- * accepted. DATA_DIR is a 4 MB tmpfs mounted by the
- * test (needs root, as in CI) and filled with a file until ENOSPC.
+ * The embedded store's file system breaks. Full under the running service: intake answers 503
+ * (store_unavailable or not_ready) and acknowledges nothing it could not store; once the disk has room the
+ * service is ready without a restart, every alert acknowledged before the fault is there and filled, and new
+ * ones are accepted. Read-only at start: the service stops with the reason instead of serving and refusing
+ * every alert. DATA_DIR is a 4 MB tmpfs mounted by the test (needs root, as in CI), filled with a file until
+ * ENOSPC or remounted read-only.
  */
 final class StoreFaultTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,22 +44,88 @@ final class StoreFaultTest {
     private record Sent(String alertId, int status, String reason, String orderId) {
     }
 
+    /** How the store's file system is broken and mended. */
+    private interface Fault {
+        String inject() throws Exception;
+
+        void clear() throws Exception;
+    }
+
     @Test
     void shouldAnswer503AndAcknowledgeNothingUnstoredWhenTheDiskIsFull() throws Exception {
+        Path disk = mountTmpfs();
+        Path filler = disk.resolve("filler");
+        try {
+            runScenario(disk.resolve("data"), new Fault() {
+                @Override
+                public String inject() throws IOException {
+                    return "filled " + fill(filler) + " bytes";
+                }
+
+                @Override
+                public void clear() throws IOException {
+                    Files.delete(filler);
+                }
+            });
+        } finally {
+            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartOnAReadOnlyStoreAndStartOnceItIsWritable() throws Exception {
+        Path disk = mountTmpfs();
+        Path dataDir = disk.resolve("data");
+        try (ServiceProcess service = ServiceProcess.start(Map.of("DATA_DIR", dataDir.toString()))) {
+            // given a store with one accepted alert, the service stopped, and its file system remounted read-only
+            Sent accepted = send(service);
+            assertThat(accepted.status()).isEqualTo(202);
+            assertThat(service.stop()).isZero();
+            ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-o", "remount,ro", disk.toString())
+                    .assertSuccess("remount DATA_DIR's file system read-only");
+
+            // when the service starts on it: H2 would open the file read-only without a word
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "com.fks.execution.app.Main", "serve")
+                    .redirectErrorStream(true);
+            builder.environment().put("DATA_DIR", dataDir.toString());
+            builder.environment().put("WEBHOOK_SECRET", ServiceProcess.SECRET);
+            builder.environment().put("HTTP_PORT", Integer.toString(ServiceProcess.freePort()));
+            builder.environment().put("METRICS_PORT", Integer.toString(ServiceProcess.freePort()));
+            Path log = Files.createTempFile(tmp, "read-only-start-", ".log");
+            Process readOnly = builder.redirectOutput(log.toFile()).start();
+            boolean exited = readOnly.waitFor(60, TimeUnit.SECONDS);
+            readOnly.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            String output = Files.readString(log);
+
+            // then it stops at start with the reason, instead of serving and refusing every alert
+            assertThat(exited).as("exited at start: " + output).isTrue();
+            assertThat(readOnly.exitValue()).as(output).isEqualTo(1);
+            assertThat(output).contains("start-up failed").contains("is read-only");
+
+            // and once the file system is writable again it starts, with the alert it had accepted
+            ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-o", "remount,rw", disk.toString())
+                    .assertSuccess("remount DATA_DIR's file system read-write");
+            service.restart();
+            assertThat(service.get("/orders/" + accepted.orderId()).statusCode()).isEqualTo(200);
+            assertThat(send(service).status()).isEqualTo(202);
+        } finally {
+            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+        }
+    }
+
+    /** A 4 MB tmpfs of the test's own for DATA_DIR (root, as in CI). */
+    private Path mountTmpfs() throws IOException {
         if (!"0".equals(ExternalCommand.run(tmp, Duration.ofSeconds(5), "id", "-u").output().trim())) {
             fail("StoreFaultTest mounts a tmpfs for DATA_DIR and must run as root (CI does)");
         }
         Path disk = Files.createDirectories(tmp.resolve("disk"));
         ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
                 disk.toString()).assertSuccess("mount a 4 MB tmpfs");
-        try {
-            runScenario(disk.resolve("data"), disk.resolve("filler"));
-        } finally {
-            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
-        }
+        return disk;
     }
 
-    private void runScenario(Path dataDir, Path filler) throws Exception {
+    private void runScenario(Path dataDir, Fault fault) throws Exception {
         try (ServiceProcess service = ServiceProcess.start(Map.of("DATA_DIR", dataDir.toString(),
                 "RATE_LIMIT_REQUESTS", "1000000"))) {
             // given 40 alerts accepted on a healthy disk
@@ -67,8 +135,8 @@ final class StoreFaultTest {
             }
             assertThat(before).allSatisfy(s -> assertThat(s.status()).as(s.toString()).isEqualTo(202));
 
-            // when the disk is filled to the last byte and alerts keep coming for 4 s
-            long filled = fill(filler);
+            // when the store's file system breaks (full, or read-only) and alerts keep coming for 4 s
+            String injected = fault.inject();
             List<Sent> during = new ArrayList<>();
             long until = System.nanoTime() + FAULT.toNanos();
             while (System.nanoTime() < until) {
@@ -80,29 +148,29 @@ final class StoreFaultTest {
             // then nothing was acknowledged while the store could not write, and each refusal says why
             Map<String, Integer> answers = new LinkedHashMap<>();
             during.forEach(s -> answers.merge(s.status() + " " + s.reason(), 1, Integer::sum));
-            System.out.printf("store fault: filled %d bytes; answers during the fault %s; /ready %d %s%n", filled,
+            System.out.printf("store fault: %s; answers during the fault %s; /ready %d %s%n", injected,
                     answers, readyDuring.statusCode(), readyDuring.body());
             assertThat(during).allSatisfy(s -> {
                 assertThat(s.status()).as(s.toString()).isEqualTo(503);
                 assertThat(s.reason()).as(s.toString()).isIn("store_unavailable", "not_ready");
             });
 
-            // when the disk has room again
-            Files.delete(filler);
+            // when the file system is mended
+            fault.clear();
             long freedAt = System.nanoTime();
             HttpResponse<String> readyAfter = service.get("/ready");
             while (readyAfter.statusCode() != 200 && System.nanoTime() - freedAt < RECOVERY.toNanos()) {
                 Thread.sleep(250);
                 readyAfter = service.get("/ready");
             }
-            System.out.printf("store fault: %d ms after freeing the disk /ready %d %s%n",
+            System.out.printf("store fault: %d ms after mending the file system /ready %d %s%n",
                     (System.nanoTime() - freedAt) / 1_000_000, readyAfter.statusCode(), readyAfter.body());
             service.output().lines().filter(l -> l.contains("\"level\":\"ERROR\"") || l.contains("WARN"))
                     .map(l -> l.replaceAll(".*\"formattedMessage\":\"([^\"]{0,300}).*", "$1")).distinct().limit(8)
                     .forEach(l -> System.out.println("store fault log: " + l));
 
             // then the service recovers in place, without a restart
-            assertThat(readyAfter.statusCode()).as("/ready after the disk has room: " + readyAfter.body()).isEqualTo(200);
+            assertThat(readyAfter.statusCode()).as("/ready after the file system is mended: " + readyAfter.body()).isEqualTo(200);
 
             // then every alert acknowledged before the fault is in the store, and a new one is accepted
             for (Sent s : before) {

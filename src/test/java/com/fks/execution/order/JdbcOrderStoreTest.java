@@ -499,6 +499,20 @@ final class JdbcOrderStoreTest {
     }
 
     @Test
+    void shouldReportAReadOnlyStoreAsUnavailable() {
+        // given the store's file opened read-only, as H2 does by itself with a file it may not write
+        store.close();
+        HikariDataSource readOnly = new HikariDataSource();
+        readOnly.setJdbcUrl("jdbc:h2:file:" + tempDir.toAbsolutePath().resolve("fks-execution") + ";ACCESS_MODE_DATA=r");
+        readOnly.setUsername("sa");
+        readOnly.setPassword("");
+        store = new JdbcOrderStore(readOnly, readOnly);
+
+        // then a ping refuses it: it answers, but could record nothing
+        assertThatThrownBy(store::ping).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("read-only");
+    }
+
+    @Test
     void shouldReportAClosedStoreAsUnavailable() {
         // given
         store.close();
