@@ -11,7 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -27,9 +28,6 @@ final class ClassDataArchiveTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String output) {
-    }
-
     @Test
     void shouldTrainAnArchiveWithExitWhenReadyAndStartFromIt() throws Exception {
         // given the service's classes in a jar (an archive takes classes from jars only) and its dependencies
@@ -37,36 +35,25 @@ final class ClassDataArchiveTest {
         Path archive = tmp.resolve("fks-execution.jsa");
 
         // when the training start runs
-        Run training = serve(classPath, tmp.resolve("training-data"), "-XX:ArchiveClassesAtExit=" + archive);
+        ServiceProcess.Exit training = serve(classPath, tmp.resolve("training-data"), "-XX:ArchiveClassesAtExit=" + archive);
 
         // then it exits 0 once ready, and the archive is there
-        assertThat(training.exit()).as(training.output()).isZero();
+        assertThat(training.code()).as(training.output()).isZero();
         assertThat(training.output()).contains("fks-execution ready in").contains("--exit-when-ready: draining");
         assertThat(Files.size(archive)).isGreaterThan(1_000_000L);
 
         // and a start given the archive loads the service's classes from it
-        Run archived = serve(classPath, tmp.resolve("data"), "-XX:SharedArchiveFile=" + archive,
+        ServiceProcess.Exit archived = serve(classPath, tmp.resolve("data"), "-XX:SharedArchiveFile=" + archive,
                 "-Xlog:class+load=info");
-        assertThat(archived.exit()).as(archived.output()).isZero();
+        assertThat(archived.code()).as(archived.output()).isZero();
         assertThat(archived.output()).contains("com.fks.execution.app.Application source: shared objects file (top)");
     }
 
-    private Run serve(String classPath, Path dataDir, String... jvmOptions) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-XX:-UsePerfData");
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-cp", classPath, "com.fks.execution.app.Main", "serve", "--exit-when-ready"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DATA_DIR", dataDir.toString());
-        builder.environment().put("WEBHOOK_SECRET", ServiceProcess.SECRET);
-        builder.environment().put("HTTP_PORT", Integer.toString(ServiceProcess.freePort()));
-        builder.environment().put("METRICS_PORT", Integer.toString(ServiceProcess.freePort()));
-        Path log = Files.createTempFile(tmp, "serve-", ".log");
-        builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("exited within 90 s").isTrue();
-        return new Run(process.exitValue(), Files.readString(log));
+    private ServiceProcess.Exit serve(String classPath, Path dataDir, String... jvmOptions) throws Exception {
+        List<String> options = new ArrayList<>(List.of("-XX:-UsePerfData"));
+        options.addAll(List.of(jvmOptions));
+        return ServiceProcess.runToExit(classPath, options, Map.of("DATA_DIR", dataDir.toString()),
+                Duration.ofSeconds(90), "--exit-when-ready");
     }
 
     /** The test's class path with the main classes folder packed into a jar and the test classes left out. */

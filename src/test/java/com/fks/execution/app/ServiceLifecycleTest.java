@@ -132,15 +132,11 @@ final class ServiceLifecycleTest {
     void shouldRefuseToStartOnABadValueNamingTheVariable() throws Exception {
         for (Map.Entry<String, String> bad : Map.of("MIN_CONFIDENCE", "1.5", "RATE_LIMIT_REQUESTS", "ten",
                 "IP_WHITELIST", "10.0.0.0/33", "WEBHOOK_SECRET", "short", "HTTP_PORT", "-1").entrySet()) {
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "com.fks.execution.app.Main", "serve")
-                    .redirectErrorStream(true);
-            builder.environment().put(bad.getKey(), bad.getValue());
-            builder.environment().put("DATA_DIR", Files.createTempDirectory("fks-bad").toString());
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes());
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(output).isEqualTo(2);
+            ServiceProcess.Exit run = ServiceProcess.runToExit(Map.of(bad.getKey(), bad.getValue(),
+                    "DATA_DIR", Files.createTempDirectory("fks-bad").toString()), Duration.ofSeconds(30));
+            String output = run.output();
+            assertThat(run.exited()).isTrue();
+            assertThat(run.code()).as(output).isEqualTo(2);
             assertThat(output).as(bad.getKey()).contains(bad.getKey());
             if (!bad.getKey().equals("WEBHOOK_SECRET")) {
                 assertThat(output).contains(bad.getValue());
@@ -154,19 +150,13 @@ final class ServiceLifecycleTest {
     void shouldRefuseASecondServiceOnTheSameDataDirAndLeaveTheFirstServing() throws Exception {
         try (ServiceProcess first = ServiceProcess.start(Map.of())) {
             // when a second process starts on the same DATA_DIR (its HTTP server is up before the store opens)
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "com.fks.execution.app.Main", "serve")
-                    .redirectErrorStream(true);
-            builder.environment().put("DATA_DIR", first.dataDir().toString());
-            builder.environment().put("WEBHOOK_SECRET", ServiceProcess.SECRET);
-            builder.environment().put("HTTP_PORT", Integer.toString(ServiceProcess.freePort()));
-            builder.environment().put("METRICS_PORT", Integer.toString(ServiceProcess.freePort()));
-            Process second = builder.start();
-            String output = new String(second.getInputStream().readAllBytes());
+            ServiceProcess.Exit second = ServiceProcess.runToExit(Map.of("DATA_DIR", first.dataDir().toString()),
+                    Duration.ofSeconds(60));
+            String output = second.output();
 
             // then it stops with exit code 1 and says why, and the first one goes on accepting alerts
-            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(second.exitValue()).as(output).isEqualTo(1);
+            assertThat(second.exited()).isTrue();
+            assertThat(second.code()).as(output).isEqualTo(1);
             assertThat(output).contains("start-up failed");
             assertThat(first.get("/ready").statusCode()).isEqualTo(200);
             assertThat(first.postWebhook(Alerts.valid(Alerts.uniqueId())).statusCode()).isEqualTo(202);

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -85,22 +84,13 @@ final class StoreFaultTest {
                     .assertSuccess("remount DATA_DIR's file system read-only");
 
             // when the service starts on it: H2 would open the file read-only without a word
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "com.fks.execution.app.Main", "serve")
-                    .redirectErrorStream(true);
-            builder.environment().put("DATA_DIR", dataDir.toString());
-            builder.environment().put("WEBHOOK_SECRET", ServiceProcess.SECRET);
-            builder.environment().put("HTTP_PORT", Integer.toString(ServiceProcess.freePort()));
-            builder.environment().put("METRICS_PORT", Integer.toString(ServiceProcess.freePort()));
-            Path log = Files.createTempFile(tmp, "read-only-start-", ".log");
-            Process readOnly = builder.redirectOutput(log.toFile()).start();
-            boolean exited = readOnly.waitFor(60, TimeUnit.SECONDS);
-            readOnly.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            String output = Files.readString(log);
+            ServiceProcess.Exit readOnly = ServiceProcess.runToExit(Map.of("DATA_DIR", dataDir.toString()),
+                    Duration.ofSeconds(60));
+            String output = readOnly.output();
 
             // then it stops at start with the reason, instead of serving and refusing every alert
-            assertThat(exited).as("exited at start: " + output).isTrue();
-            assertThat(readOnly.exitValue()).as(output).isEqualTo(1);
+            assertThat(readOnly.exited()).as("exited at start: " + output).isTrue();
+            assertThat(readOnly.code()).as(output).isEqualTo(1);
             assertThat(output).contains("start-up failed").contains("is read-only");
 
             // and once the file system is writable again it starts, with the alert it had accepted

@@ -62,6 +62,49 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
+    /** How a {@code serve} run that should end by itself ended, and what it printed. */
+    public record Exit(boolean exited, int code, String output) {
+    }
+
+    /**
+     * Runs {@code serve} in a child JVM until it ends, for starts that should stop by themselves: a bad setting,
+     * a locked or read-only store, {@code --exit-when-ready}. WEBHOOK_SECRET ({@link #SECRET}) and free ports are
+     * set unless {@code env} gives them; a run still going after {@code timeout} is killed and reported so.
+     */
+    public static Exit runToExit(Map<String, String> env, Duration timeout, String... serveArgs) throws IOException,
+            InterruptedException {
+        return runToExit(System.getProperty("java.class.path"), List.of(), env, timeout, serveArgs);
+    }
+
+    /** As {@link #runToExit(Map, Duration, String...)}, on the given class path and with JVM options. */
+    public static Exit runToExit(String classPath, List<String> jvmOptions, Map<String, String> env, Duration timeout,
+                                 String... serveArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classPath, "com.fks.execution.app.Main", "serve"));
+        command.addAll(List.of(serveArgs));
+        Path output = Files.createTempFile("fks-serve-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().clear();
+        builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        builder.environment().put("WEBHOOK_SECRET", SECRET);
+        builder.environment().put("HTTP_PORT", Integer.toString(freePort()));
+        builder.environment().put("METRICS_PORT", Integer.toString(freePort()));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!exited) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            return new Exit(exited, exited ? process.exitValue() : -1, Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
