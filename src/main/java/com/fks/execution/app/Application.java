@@ -19,6 +19,8 @@ import com.fks.execution.intake.WebhookPipeline;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.OpeningDataSource;
 import com.fks.execution.order.JdbcOrderStore;
+import com.fks.execution.order.OrderStore;
+import com.fks.execution.order.journal.JournalOrderStore;
 import com.fks.execution.ratelimit.RateLimiter;
 import com.fks.execution.ratelimit.RateLimiters;
 import com.fks.execution.risk.KillSwitch;
@@ -47,7 +49,7 @@ public final class Application implements AutoCloseable {
     private final WebhookSecretFile.Resolved secret;
     private final OpeningDataSource dataSource;
     private final KillSwitch killSwitch;
-    private final JdbcOrderStore store;
+    private final OrderStore store;
     private final ExecutionMetrics metrics;
     private final RateLimiter rateLimiter;
     private final ExecutionEngine engine;
@@ -65,7 +67,10 @@ public final class Application implements AutoCloseable {
         this.secret = WebhookSecretFile.resolve(settings);
         this.metrics = new ExecutionMetrics();
         this.dataSource = OpeningDataSource.open(settings.database(), settings.dataDir());
-        this.store = new JdbcOrderStore(dataSource, dataSource);
+        // Embedded: the orders live in a journal under DATA_DIR, the H2 tables are the view built from it.
+        this.store = settings.database().isEmbedded()
+                ? JournalOrderStore.open(settings.dataDir().resolve("journal"), dataSource::await, dataSource, clock)
+                : new JdbcOrderStore(dataSource, dataSource);
         this.killSwitch = new KillSwitch(store, clock);
         this.paperBook = new PaperOrderBook(dataSource);
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
@@ -102,6 +107,7 @@ public final class Application implements AutoCloseable {
             app.mainServer.start();
             app.metricsServer.start();
             app.dataSource.await();
+            app.store.awaitOpen();
             app.killSwitch.isHalted();
             app.engine.start();
             app.readiness.serving();
@@ -111,7 +117,7 @@ public final class Application implements AutoCloseable {
         }
         log.info("fks-execution ready in {} ms: http port {}, metrics port {}, store {}, exchanges {}",
                 (System.nanoTime() - begin) / 1_000_000, app.httpPort(), app.metricsPort(),
-                settings.database().isEmbedded() ? "embedded H2 in " + settings.dataDir().toAbsolutePath() : "PostgreSQL",
+                settings.database().isEmbedded() ? "embedded journal in " + settings.dataDir().toAbsolutePath() : "PostgreSQL",
                 app.exchanges.all().stream().map(ExchangeClient::name).toList());
         return app;
     }

@@ -23,7 +23,7 @@ public enum EnvironmentVariable {
     TRUSTED_PROXIES("", "CIDRs of proxies whose X-Forwarded-For is believed (the ingress controller)."),
     DEFAULT_EXCHANGE("paper", "Exchange for alerts that name none: paper, binance or coinbase."),
     DATA_DIR("./data", "Folder of the embedded database and the generated webhook secret."),
-    DATABASE_URL("", "JDBC URL of PostgreSQL; unset: embedded H2 under DATA_DIR."),
+    DATABASE_URL("", "JDBC URL of PostgreSQL; unset: the embedded store under DATA_DIR."),
     DATABASE_USER("", "User for DATABASE_URL."),
     POSTGRES_PASSWORD("", "Password for DATABASE_URL."),
     REDIS_URL("", "redis:// URL of the shared rate limiter; unset: in-process limiter."),

@@ -20,18 +20,17 @@ import java.util.Optional;
 public final class JdbcOrderStore implements OrderStore {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
-    private static final String ORDER_COLUMNS = "order_id, alert_id, client_order_id, exchange, symbol, side, "
-            + "order_type, quantity, price, confidence, strategy, status, reason, detail, "
-            + "exchange_order_id, executed_quantity, average_price, attempts, received_at, updated_at";
 
     private final DataSource dataSource;
     private final AutoCloseable onClose;
     private final GroupCommitWriter writer;
+    private final OrderReads reads;
 
     public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
         this.dataSource = dataSource;
         this.onClose = onClose;
         this.writer = new GroupCommitWriter(dataSource, "store-writer");
+        this.reads = new OrderReads(dataSource);
     }
 
     /**
@@ -152,69 +151,17 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public Optional<Order> find(String orderId) {
-        return read(orderId, true);
+        return reads.find(orderId);
     }
 
     @Override
     public Optional<Order> findForExecution(String orderId) {
-        return read(orderId, false);
-    }
-
-    private Optional<Order> read(String orderId, boolean whole) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE order_id = ?")) {
-            ps.setString(1, orderId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(whole ? toOrder(rs, alertJson(c, orderId), events(c, orderId))
-                        : toOrder(rs, null, List.of()));
-            }
-        } catch (SQLException e) {
-            throw unavailable("reading an order", e);
-        }
-    }
-
-    private static String alertJson(Connection c, String orderId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT alert_json FROM order_alerts WHERE order_id = ?")) {
-            ps.setString(1, orderId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
-    private static List<OrderEvent> events(Connection c, String orderId) throws SQLException {
-        List<OrderEvent> events = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT status, at_millis, detail FROM order_events WHERE order_id = ? ORDER BY event_id")) {
-            ps.setString(1, orderId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new OrderEvent(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
-                }
-            }
-        }
-        return events;
+        return reads.findForExecution(orderId);
     }
 
     @Override
     public List<Order> recent(int limit) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS
-                     + " FROM orders ORDER BY received_at DESC, order_id DESC LIMIT ?")) {
-            ps.setInt(1, limit);
-            List<Order> orders = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    orders.add(toOrder(rs, null, List.of()));
-                }
-            }
-            return orders;
-        } catch (SQLException e) {
-            throw unavailable("listing orders", e);
-        }
+        return reads.recent(limit);
     }
 
     @Override
@@ -450,21 +397,6 @@ public final class JdbcOrderStore implements OrderStore {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    private static Order toOrder(ResultSet rs, String alertJson, List<OrderEvent> events) throws SQLException {
-        return new Order(rs.getString("order_id"), rs.getString("alert_id"), rs.getString("client_order_id"),
-                rs.getString("exchange"), rs.getString("symbol"), Side.valueOf(rs.getString("side")),
-                OrderType.valueOf(rs.getString("order_type")), plain(rs.getBigDecimal("quantity")),
-                plain(rs.getBigDecimal("price")), plain(rs.getBigDecimal("confidence")), rs.getString("strategy"),
-                alertJson, OrderStatus.valueOf(rs.getString("status")), rs.getString("reason"),
-                rs.getString("detail"), rs.getString("exchange_order_id"), plain(rs.getBigDecimal("executed_quantity")),
-                plain(rs.getBigDecimal("average_price")), rs.getInt("attempts"),
-                Instant.ofEpochMilli(rs.getLong("received_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), events);
-    }
-
-    private static BigDecimal plain(BigDecimal value) {
-        return value == null ? null : value.stripTrailingZeros();
     }
 
     private static String truncate(String s, int max) {

@@ -57,6 +57,10 @@ public interface OrderStore extends AutoCloseable {
 
     void setState(String name, String value, Instant at);
 
+    /** Waits until the store is open (it may open on a thread of its own); throws what made the opening fail. */
+    default void awaitOpen() {
+    }
+
     /** Succeeds when the store answers a trivial query. */
     void ping();
 

@@ -18,4 +18,32 @@ public record OrderUpdate(OrderStatus from, OrderStatus to, String reason, Strin
     public static OrderUpdate failed(OrderStatus from, OrderStatus to, String reason, String detail) {
         return new OrderUpdate(from, to, reason, detail, null, null, null);
     }
+
+    /**
+     * The exchange acknowledged and settled the order in one answer: the acknowledgement is still a step of
+     * the order's history, recorded before this one.
+     */
+    public boolean acknowledgedWithoutSubmittedStep() {
+        return from == OrderStatus.SUBMITTING && to != OrderStatus.SUBMITTED && to != OrderStatus.REJECTED
+                && to != OrderStatus.FAILED;
+    }
+
+    /** The words of this step in the order's history: reason, detail, and what was executed. */
+    public String historyDetail() {
+        StringBuilder text = new StringBuilder();
+        if (reason != null) {
+            text.append(reason);
+        }
+        if (detail != null) {
+            text.append(text.length() > 0 ? ": " : "").append(detail);
+        }
+        if (executedQuantity != null && executedQuantity.signum() > 0) {
+            text.append(text.length() > 0 ? "; " : "").append("executed ")
+                    .append(executedQuantity.stripTrailingZeros().toPlainString());
+            if (averagePrice != null) {
+                text.append(" @ ").append(averagePrice.stripTrailingZeros().toPlainString());
+            }
+        }
+        return text.length() == 0 ? null : text.toString();
+    }
 }

@@ -74,9 +74,16 @@ final class ClassDataArchiveTest {
         Path jar = Files.createTempFile(tmp, "classes-", ".jar");
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out);
              Stream<Path> files = Files.walk(classes)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                zip.putNextEntry(new JarEntry(classes.relativize(file).toString().replace(File.separatorChar, '/')));
-                Files.copy(file, zip);
+            // Folders get entries too, as in the jar Maven builds: Flyway finds db/migration by asking the class
+            // loader for that folder, which a jar without folder entries does not have.
+            for (Path file : (Iterable<Path>) files.filter(p -> !p.equals(classes))::iterator) {
+                String name = classes.relativize(file).toString().replace(File.separatorChar, '/');
+                if (Files.isDirectory(file)) {
+                    zip.putNextEntry(new JarEntry(name + "/"));
+                } else {
+                    zip.putNextEntry(new JarEntry(name));
+                    Files.copy(file, zip);
+                }
                 zip.closeEntry();
             }
         }

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The embedded store's file system breaks. Full under the running service: intake answers 503
  * (store_unavailable or not_ready) and acknowledges nothing it could not store; once the disk has room the
- * service is ready without a restart, every alert acknowledged before the fault is there and filled, and new
+ * service is ready without a restart, every alert acknowledged is there and filled, and new
  * ones are accepted. Read-only at start: the service stops with the reason instead of serving and refusing
  * every alert. DATA_DIR is a 4 MB tmpfs mounted by the test (needs root, as in CI), filled with a file until
  * ENOSPC or remounted read-only.
@@ -117,7 +117,11 @@ final class StoreFaultTest {
 
     private void runScenario(Path dataDir, Fault fault) throws Exception {
         try (ServiceProcess service = ServiceProcess.start(Map.of("DATA_DIR", dataDir.toString(),
-                "RATE_LIMIT_REQUESTS", "1000000"))) {
+                "RATE_LIMIT_REQUESTS", "1000000",
+                // The paper exchange keeps its book on the same disk: its fills fail during the fault too, and
+                // on a loaded machine enough of them open its breaker. This test is about the store, so the
+                // breaker tries again soon after the disk is mended rather than in the default 60 s.
+                "CIRCUIT_BREAKER_TIMEOUT", "2"))) {
             // given 40 alerts accepted on a healthy disk
             List<Sent> before = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -140,10 +144,14 @@ final class StoreFaultTest {
             during.forEach(s -> answers.merge(s.status() + " " + s.reason(), 1, Integer::sum));
             System.out.printf("store fault: %s; answers during the fault %s; /ready %d %s%n", injected,
                     answers, readyDuring.statusCode(), readyDuring.body());
-            assertThat(during).allSatisfy(s -> {
+            // (a record that still fits in a block the journal's file already has can be written and forced on a
+            // full disk: such an alert is acknowledged, and must then be there after the fault like the rest)
+            List<Sent> acknowledgedDuring = during.stream().filter(s -> s.status() == 202).toList();
+            assertThat(during).filteredOn(s -> s.status() != 202).allSatisfy(s -> {
                 assertThat(s.status()).as(s.toString()).isEqualTo(503);
                 assertThat(s.reason()).as(s.toString()).isIn("store_unavailable", "not_ready");
             });
+            assertThat(acknowledgedDuring.size()).as("alerts acknowledged on the full disk").isLessThan(during.size() / 4);
 
             // when the file system is mended
             fault.clear();
@@ -156,14 +164,16 @@ final class StoreFaultTest {
             System.out.printf("store fault: %d ms after mending the file system /ready %d %s%n",
                     (System.nanoTime() - freedAt) / 1_000_000, readyAfter.statusCode(), readyAfter.body());
             service.output().lines().filter(l -> l.contains("\"level\":\"ERROR\"") || l.contains("WARN"))
-                    .map(l -> l.replaceAll(".*\"formattedMessage\":\"([^\"]{0,300}).*", "$1")).distinct().limit(8)
+                    .map(l -> l.replaceAll(".*\"formattedMessage\":\"([^\"]{0,300}).*", "$1")).distinct().limit(40)
                     .forEach(l -> System.out.println("store fault log: " + l));
 
             // then the service recovers in place, without a restart
             assertThat(readyAfter.statusCode()).as("/ready after the file system is mended: " + readyAfter.body()).isEqualTo(200);
 
-            // then every alert acknowledged before the fault is in the store, and a new one is accepted
-            for (Sent s : before) {
+            // then every alert acknowledged (before or during the fault) is in the store, and a new one is accepted
+            List<Sent> acknowledged = new ArrayList<>(before);
+            acknowledged.addAll(acknowledgedDuring);
+            for (Sent s : acknowledged) {
                 HttpResponse<String> order = service.get("/orders/" + s.orderId());
                 assertThat(order.statusCode()).as("order of 202 " + s).isEqualTo(200);
                 assertThat(JSON.readTree(order.body()).path("alert_id").asText()).isEqualTo(s.alertId());

@@ -1,0 +1,843 @@
+package com.fks.execution.order.journal;
+
+import com.fks.execution.order.GroupCommitWriter;
+import com.fks.execution.order.NewOrder;
+import com.fks.execution.order.Order;
+import com.fks.execution.order.OrderReads;
+import com.fks.execution.order.OrderStatus;
+import com.fks.execution.order.OrderStore;
+import com.fks.execution.order.OrderUpdate;
+import com.fks.execution.order.RecordResult;
+import com.fks.execution.order.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The embedded store: every change of an order is one small record appended to a journal and forced to disk
+ * (fdatasync) before anyone is told it is stored. One writer thread takes whatever changes are waiting,
+ * decides each against the orders it holds (de-duplication, the transition table, the lease), appends them as
+ * one write and forces once, as soon as the previous force has returned: at light load a change waits for one
+ * force, under load hundreds share it. Nothing else on the path of a webhook touches the disk.
+ *
+ * <p>What the engine needs (open orders, leases, the kill switch) is held in memory. GET /orders reads SQL
+ * tables (the view, in H2) that {@link ViewProjector} fills from the journal off the hot path. Segments of the
+ * journal whose events the view has taken and forced to disk are deleted; a restart reads the orders from the
+ * view and catches it up from the position it recorded. Alert ids of the last day are in the view, with a
+ * fixed-size filter in memory so a new id rarely needs a read ({@link AlertIdFilter}).
+ *
+ * <p>One process per DATA_DIR (the journal folder is locked): leases are kept in memory only, and a new
+ * process claims every open order at start.
+ */
+public final class JournalOrderStore implements OrderStore {
+    private static final Logger log = LoggerFactory.getLogger(JournalOrderStore.class);
+    public static final long SEGMENT_BYTES = 64L * 1024 * 1024;
+    private static final int MAX_GROUP = 1024;
+    private static final Duration DEDUP_WINDOW = Duration.ofHours(24);
+    private static final long READ_WAIT_MILLIS = 2000;
+
+    private final CompletableFuture<Core> opening;
+    private final AutoCloseable onClose;
+
+    private JournalOrderStore(CompletableFuture<Core> opening, AutoCloseable onClose) {
+        this.opening = opening;
+        this.onClose = onClose;
+    }
+
+    /**
+     * Starts opening the store on a thread of its own, once {@code view} is open: the journal is checked and
+     * replayed and the view caught up. Calls wait for the opening; {@link #await} surfaces its failure.
+     */
+    public static JournalOrderStore open(Path folder, Supplier<DataSource> view, AutoCloseable onClose, Clock clock) {
+        return open(folder, SEGMENT_BYTES, view, onClose, clock);
+    }
+
+    static JournalOrderStore open(Path folder, long segmentBytes, Supplier<DataSource> view, AutoCloseable onClose,
+                                  Clock clock) {
+        CompletableFuture<Core> opening = new CompletableFuture<>();
+        Thread opener = new Thread(() -> {
+            try {
+                opening.complete(Core.open(folder, segmentBytes, view.get(), clock));
+            } catch (Throwable e) {
+                opening.completeExceptionally(e);
+            }
+        }, "store-journal-open");
+        opener.setDaemon(true);
+        opener.start();
+        return new JournalOrderStore(opening, onClose);
+    }
+
+    @Override
+    public void awaitOpen() {
+        core();
+    }
+
+    private Core core() {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreUnavailableException unavailable) {
+                throw unavailable;
+            }
+            if (e.getCause() instanceof JournalCorruptException corrupt) {
+                throw new StoreUnavailableException(corrupt.getMessage(), corrupt);
+            }
+            throw new StoreUnavailableException("cannot open the order journal: " + e.getCause().getMessage(),
+                    e.getCause());
+        }
+    }
+
+    @Override
+    public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
+        return core().submit(new RecordCommand(order, owner, leaseUntil, dedupWindow));
+    }
+
+    @Override
+    public Optional<Order> find(String orderId) {
+        Core core = core();
+        core.awaitView();
+        return core.reads.find(orderId);
+    }
+
+    @Override
+    public Optional<Order> findForExecution(String orderId) {
+        Core core = core();
+        LiveOrder live = core.live.get(orderId);
+        return live != null ? Optional.of(live.order()) : core.reads.findForExecution(orderId);
+    }
+
+    @Override
+    public List<Order> recent(int limit) {
+        Core core = core();
+        core.awaitView();
+        return core.reads.recent(limit);
+    }
+
+    @Override
+    public boolean transition(String orderId, String owner, OrderUpdate update, Instant at) {
+        update.from().checkTransition(update.to());
+        return core().submit(new TransitionCommand(orderId, owner, update, at));
+    }
+
+    @Override
+    public void recordAttempt(String orderId, String owner, String detail, Instant at) {
+        core().submit(new AttemptCommand(orderId, owner, detail, at));
+    }
+
+    @Override
+    public int renewLeases(String owner, Instant until) {
+        int renewed = 0;
+        for (LiveOrder o : core().live.values()) {
+            if (owner.equals(o.leaseOwner()) && !o.status().isFinal()) {
+                LiveOrder after = core().live.computeIfPresent(o.order().orderId(),
+                        (id, cur) -> owner.equals(cur.leaseOwner()) && !cur.status().isFinal()
+                                ? cur.leased(owner, until) : cur);
+                renewed += after != null && owner.equals(after.leaseOwner()) ? 1 : 0;
+            }
+        }
+        return renewed;
+    }
+
+    @Override
+    public List<String> claimExpired(String owner, Instant now, Instant until, int limit) {
+        Core core = core();
+        List<LiveOrder> candidates = new ArrayList<>();
+        for (LiveOrder o : core.live.values()) {
+            if (!o.status().isFinal() && o.leaseExpiredAt(now)) {
+                candidates.add(o);
+            }
+        }
+        candidates.sort(Comparator.comparing(o -> o.order().receivedAt()));
+        List<String> claimed = new ArrayList<>();
+        for (LiveOrder candidate : candidates) {
+            if (claimed.size() >= limit) {
+                break;
+            }
+            String id = candidate.order().orderId();
+            boolean[] won = {false};
+            core.live.computeIfPresent(id, (k, cur) -> {
+                if (!cur.status().isFinal() && cur.leaseExpiredAt(now)) {
+                    won[0] = true;
+                    return cur.leased(owner, until);
+                }
+                return cur;
+            });
+            if (won[0]) {
+                claimed.add(id);
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public int releaseLeases(String owner) {
+        int released = 0;
+        Core core = core();
+        for (LiveOrder o : core.live.values()) {
+            if (owner.equals(o.leaseOwner()) && !o.status().isFinal() && o.status() != OrderStatus.SUBMITTING) {
+                core.live.computeIfPresent(o.order().orderId(), (id, cur) -> owner.equals(cur.leaseOwner())
+                        && cur.status() != OrderStatus.SUBMITTING ? cur.leased(null, null) : cur);
+                released++;
+            }
+        }
+        return released;
+    }
+
+    @Override
+    public List<String> openOrders(String owner, OrderStatus status, int limit) {
+        return core().live.values().stream()
+                .filter(o -> o.status() == status && owner.equals(o.leaseOwner()))
+                .sorted(Comparator.comparing(o -> o.order().receivedAt()))
+                .limit(limit).map(o -> o.order().orderId()).toList();
+    }
+
+    @Override
+    public int purgeAlertIdsBefore(Instant cutoff) {
+        core().awaitView(); // ids still on their way to the view would come back after the delete
+        try (Connection c = core().view.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM alert_ids WHERE received_at < ?")) {
+            ps.setLong(1, cutoff.toEpochMilli());
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("store failed while purging alert ids: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> state(String name) {
+        return Optional.ofNullable(core().states.get(name));
+    }
+
+    @Override
+    public void setState(String name, String value, Instant at) {
+        core().submit(new StateCommand(name, value, at));
+    }
+
+    /**
+     * Answers only if the store can record: the view answers and is writable, and a journal whose last write
+     * failed (a full disk) takes a write again.
+     */
+    @Override
+    public void ping() {
+        Core core = core();
+        boolean readOnly;
+        try (Connection c = core.view.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
+            ps.setQueryTimeout(2);
+            ps.executeQuery().close();
+            readOnly = c.getMetaData().isReadOnly();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("store failed while pinging the order view: " + e.getMessage(), e);
+        }
+        if (readOnly) {
+            throw new StoreUnavailableException("the store is read-only: nothing can be recorded", null);
+        }
+        if (core.failed) {
+            core.submit(new ProbeCommand());
+        }
+    }
+
+    /** How many journal forces and records so far (for the benchmarks and tests). */
+    public long forces() {
+        return core().forces.get();
+    }
+
+    @Override
+    public void close() {
+        if (opening.isDone() && !opening.isCompletedExceptionally()) {
+            core().close();
+        }
+        try {
+            onClose.close();
+        } catch (Exception ignored) {
+            // closing at shutdown; nothing left to do with the error
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** The open store: journal, writer thread, orders in memory, view. */
+    private static final class Core implements ViewProjector.Listener {
+        private final Path folder;
+        private final Journal journal;
+        private final DataSource view;
+        private final OrderReads reads;
+        private final Clock clock;
+        private final ConcurrentHashMap<String, LiveOrder> live = new ConcurrentHashMap<>();
+        /** Alert ids accepted and not yet in the view: order id and receipt time. */
+        private final ConcurrentHashMap<String, PendingAlertId> pendingAlertIds = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, String> states = new ConcurrentHashMap<>();
+        private final AlertIdFilter filter;
+        private final LinkedBlockingQueue<Command<?>> waiting = new LinkedBlockingQueue<>();
+        private final RecordFrames frames = new RecordFrames();
+        private final AtomicLong forces = new AtomicLong();
+        private final Thread writer;
+        private ViewProjector projector;
+        private volatile boolean closed;
+        /** The last group failed to write or force: the journal is cut back before the next one. */
+        private volatile boolean failed;
+        private long goodEnd;
+        private volatile long compactUpTo = -1;
+        private volatile long firstSegmentEnd = Long.MAX_VALUE;
+
+        private record PendingAlertId(String orderId, long receivedAt) {
+        }
+
+        private Core(Path folder, Journal journal, DataSource view, Clock clock) {
+            this.folder = folder;
+            this.journal = journal;
+            this.view = view;
+            this.reads = new OrderReads(view);
+            this.clock = clock;
+            this.filter = new AlertIdFilter(DEDUP_WINDOW, clock.instant());
+            this.writer = new Thread(this::writeLoop, "store-journal-writer");
+            writer.setDaemon(true);
+        }
+
+        static Core open(Path folder, long segmentBytes, DataSource view, Clock clock) throws IOException, SQLException {
+            long begin = System.nanoTime();
+            long checkpoint = readCheckpoint(view);
+            List<ViewProjector.Positioned> replay = new ArrayList<>();
+            // The view's open orders, states and recent alert ids first; then the journal's events after the
+            // view's position on top of them.
+            Map<String, LiveOrder> fromView = loadOpenOrders(view);
+            Journal journal;
+            try {
+                journal = Journal.open(folder, segmentBytes, checkpoint, entry -> {
+                    JournalEvent event = EventCodec.read(entry.payload());
+                    replay.add(new ViewProjector.Positioned(event, entry.end()));
+                });
+            } catch (java.nio.file.FileSystemException e) {
+                if (String.valueOf(e.getMessage()).contains("Read-only") || e instanceof java.nio.file.AccessDeniedException) {
+                    throw new StoreUnavailableException("the store in DATA_DIR " + folder.getParent()
+                            + " is read-only (its file or file system cannot be written): alerts could not be "
+                            + "recorded", e);
+                }
+                throw e;
+            }
+            if (journal.end() < checkpoint || journal.start() > checkpoint) {
+                journal.close();
+                throw new JournalCorruptException(folder, checkpoint, "the journal holds positions "
+                        + journal.start() + " to " + journal.end() + " but the order view has taken it up to "
+                        + checkpoint + " (journal segments were removed or cut)");
+            }
+            Core core = new Core(folder, journal, view, clock);
+            core.live.putAll(fromView);
+            core.loadStates();
+            core.loadAlertIds();
+            for (ViewProjector.Positioned p : replay) {
+                core.applyReplayed(p);
+            }
+            core.goodEnd = journal.end();
+            core.projector = new ViewProjector(view, checkpoint, core);
+            try {
+                core.projector.enqueue(replay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while opening the journal", e);
+            }
+            core.projector.start();
+            core.writer.start();
+            core.noteSegments();
+            Journal.Recovered recovered = journal.recovered();
+            log.info("order journal {} open in {} ms: {} records checked, {} replayed after the view's position {}, "
+                            + "{} open orders, {} torn bytes cut", folder, (System.nanoTime() - begin) / 1_000_000,
+                    recovered.records(), replay.size(), checkpoint, core.live.size(), recovered.tornBytes());
+            return core;
+        }
+
+        private static long readCheckpoint(DataSource view) throws SQLException {
+            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT journal_position FROM journal_checkpoint WHERE checkpoint_id = 1");
+                 ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+
+        private static Map<String, LiveOrder> loadOpenOrders(DataSource view) throws SQLException {
+            Map<String, LiveOrder> open = new HashMap<>();
+            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT "
+                    + OrderReads.orderColumns() + " FROM orders "
+                    + "WHERE status IN ('ACCEPTED','SUBMITTING','SUBMITTED')");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Order order = OrderReads.toOrder(rs, null, List.of());
+                    open.put(order.orderId(), new LiveOrder(order, 0, null, null));
+                }
+            }
+            return open;
+        }
+
+        private void loadStates() throws SQLException {
+            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT state_name, state_value FROM service_state"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+
+        /** Every id the view holds (the hourly purge keeps it to about a day): the window is judged per alert. */
+        private void loadAlertIds() throws SQLException {
+            Instant now = clock.instant();
+            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT alert_id FROM alert_ids")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        filter.add(rs.getString(1), now);
+                    }
+                }
+            }
+        }
+
+        /** An event read back at opening, after the view's position: the same effect as when it was written. */
+        private void applyReplayed(ViewProjector.Positioned p) {
+            JournalEvent event = p.event();
+            if (event instanceof JournalEvent.Accepted a) {
+                applyOrder(LiveOrder.accepted(a.order(), a.acceptedAt(), p.end(), null, null));
+                pendingAlertIds.put(a.order().alertId(), new PendingAlertId(a.order().orderId(),
+                        a.order().receivedAt().toEpochMilli()));
+                filter.add(a.order().alertId(), clock.instant());
+            } else if (event instanceof JournalEvent.Transitioned t) {
+                LiveOrder current = live.get(t.orderId());
+                if (current == null) {
+                    throw new JournalCorruptException(folder, p.end(), "a transition of order " + t.orderId()
+                            + " that is neither open in the view nor accepted in the journal");
+                }
+                applyOrder(current.after(t.update(), t.at(), p.end()));
+            } else if (event instanceof JournalEvent.Attempted a) {
+                LiveOrder current = live.get(a.orderId());
+                if (current != null) {
+                    applyOrder(current.attempted(a.at(), p.end()));
+                }
+            } else if (event instanceof JournalEvent.StateSet s) {
+                states.put(s.name(), s.value());
+            }
+        }
+
+        /** Puts the order's new state in memory, keeping the lease it has there (writer thread). */
+        private void applyOrder(LiveOrder next) {
+            live.compute(next.order().orderId(), (id, cur) -> next.keepingLeaseOf(cur));
+        }
+
+        /** The view has everything up to {@code position}: drop what memory held only for it. */
+        @Override
+        public void projected(long position, List<String> finalOrderIds, List<String> alertIds) {
+            for (String id : finalOrderIds) {
+                live.computeIfPresent(id, (k, v) -> v.status().isFinal() && v.lastPosition() <= position ? null : v);
+            }
+            for (String alertId : alertIds) {
+                pendingAlertIds.computeIfPresent(alertId, (k, v) -> null);
+            }
+            if (position >= firstSegmentEnd && compactUpTo < position) {
+                try {
+                    projector.sync();
+                    compactUpTo = position;
+                    waiting.add(new CompactCommand(position));
+                } catch (SQLException e) {
+                    log.warn("could not force the order view to disk; journal segments kept: {}", e.getMessage());
+                }
+            }
+        }
+
+        private void awaitView() {
+            if (!projector.awaitCaughtUp(READ_WAIT_MILLIS)) {
+                log.warn("the order view is more than {} ms behind the journal; answering from what it has",
+                        READ_WAIT_MILLIS);
+            }
+        }
+
+        <T> T submit(Command<T> command) {
+            if (closed) {
+                throw new StoreUnavailableException("the store is closed", null);
+            }
+            waiting.add(command);
+            try {
+                return command.result.get(GroupCommitWriter.WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StoreUnavailableException unavailable) {
+                    throw unavailable;
+                }
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new StoreUnavailableException("store failed while " + command.what + ": " + e.getCause(),
+                        e.getCause());
+            } catch (TimeoutException e) {
+                throw new StoreUnavailableException("the store did not record " + command.what + " within "
+                        + GroupCommitWriter.WRITE_TIMEOUT.toMillis() + " ms", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted while " + command.what, e);
+            }
+        }
+
+        private void writeLoop() {
+            List<Command<?>> group = new ArrayList<>();
+            while (!closed || !waiting.isEmpty()) {
+                Command<?> first;
+                try {
+                    first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                waiting.drainTo(group, MAX_GROUP - 1);
+                try {
+                    writeGroup(group);
+                } catch (RuntimeException e) {
+                    log.error("the journal writer failed a group of {} changes", group.size(), e);
+                    StoreUnavailableException failure = new StoreUnavailableException(
+                            "store failed: " + e.getMessage(), e);
+                    group.forEach(c -> c.result.completeExceptionally(failure));
+                }
+                group.clear();
+            }
+            StoreUnavailableException closedError = new StoreUnavailableException("the store is closed", null);
+            waiting.forEach(c -> c.result.completeExceptionally(closedError));
+        }
+
+        /** The decisions of one group, not yet durable: applied to memory only after the force. */
+        final class Group {
+            final long start;
+            final Map<String, LiveOrder> changed = new HashMap<>();
+            final Map<String, String> alertIds = new HashMap<>();
+            final Map<String, String> stateChanges = new HashMap<>();
+            final List<ViewProjector.Positioned> events = new ArrayList<>();
+            final Instant now = clock.instant();
+
+            Group(long start) {
+                this.start = start;
+            }
+
+            LiveOrder current(String orderId) {
+                LiveOrder mine = changed.get(orderId);
+                return mine != null ? mine : live.get(orderId);
+            }
+
+            /** Writes the event into the group's frames; returns the journal position just past it. */
+            long emit(JournalEvent event) {
+                EventCodec.write(frames, event);
+                long end = start + frames.size();
+                events.add(new ViewProjector.Positioned(event, end));
+                return end;
+            }
+
+            void change(LiveOrder next) {
+                changed.put(next.order().orderId(), next);
+            }
+        }
+
+        private void writeGroup(List<Command<?>> commands) {
+            frames.clear();
+            long start = failed ? goodEnd : journal.end();
+            Group group = new Group(start);
+            for (Command<?> command : commands) {
+                int mark = frames.size();
+                int events = group.events.size();
+                try {
+                    command.decide(this, group);
+                } catch (SQLException | RuntimeException e) {
+                    frames.abandon();
+                    truncateFrames(mark);
+                    while (group.events.size() > events) {
+                        group.events.remove(group.events.size() - 1);
+                    }
+                    command.failure = e instanceof StoreUnavailableException unavailable ? unavailable
+                            : new StoreUnavailableException("store failed while " + command.what + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            if (frames.size() > 0) {
+                try {
+                    if (failed) {
+                        journal.truncate(goodEnd);
+                    }
+                    journal.append(frames.frames());
+                    journal.force();
+                    forces.incrementAndGet();
+                    failed = false;
+                    goodEnd = journal.end();
+                } catch (IOException | RuntimeException e) {
+                    failed = true;
+                    log.warn("the journal could not write or force {} bytes ({} changes); nothing of them is "
+                            + "acknowledged: {}", frames.size(), commands.size(), e.toString());
+                    StoreUnavailableException failure = new StoreUnavailableException(
+                            "the order journal could not be written: " + e.getMessage(), e);
+                    commands.forEach(c -> c.result.completeExceptionally(failure));
+                    return;
+                }
+            }
+            for (LiveOrder changed : group.changed.values()) {
+                applyOrder(changed);
+            }
+            for (Map.Entry<String, String> e : group.alertIds.entrySet()) {
+                LiveOrder order = group.changed.get(e.getValue());
+                pendingAlertIds.put(e.getKey(), new PendingAlertId(e.getValue(),
+                        order.order().receivedAt().toEpochMilli()));
+                filter.add(e.getKey(), group.now);
+            }
+            states.putAll(group.stateChanges);
+            try {
+                // Before the answers: a caller that reads the view next waits for what it just wrote.
+                projector.enqueue(group.events);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            for (Command<?> command : commands) {
+                command.complete();
+            }
+            try {
+                if (journal.rollIfFull()) {
+                    goodEnd = journal.end();
+                    noteSegments();
+                }
+            } catch (IOException e) {
+                log.warn("could not start a new journal segment; the current one grows: {}", e.getMessage());
+            }
+        }
+
+        private void truncateFrames(int mark) {
+            var buffer = frames.payload();
+            buffer.position(mark);
+        }
+
+        private void noteSegments() {
+            firstSegmentEnd = journal.endOfOldestSegment();
+        }
+
+        /**
+         * Deletes the segments the view has taken and forced (writer thread). The view then holds every order
+         * of them, open ones included, and a restart reads their state from it: so an order resting for days
+         * does not keep the journal from shrinking.
+         */
+        void compact(long projected) {
+            try {
+                int deleted = journal.deleteSegments(projected);
+                if (deleted > 0) {
+                    log.info("deleted {} journal segments already in the order view; {} left", deleted,
+                            journal.segmentCount());
+                }
+            } catch (IOException e) {
+                log.warn("could not delete journal segments: {}", e.getMessage());
+            }
+            noteSegments();
+        }
+
+        /** Looks the alert id up in what is not yet in the view, then (when the filter says maybe) in the view. */
+        Optional<PendingAlertId> seen(String alertId, Instant now) throws SQLException {
+            PendingAlertId pending = pendingAlertIds.get(alertId);
+            if (pending != null) {
+                return Optional.of(pending);
+            }
+            if (!filter.mightContain(alertId, now)) {
+                return Optional.empty();
+            }
+            // A pooled connection each time: one held for ever would outlive a view reopened after a disk fault.
+            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT order_id, received_at FROM alert_ids WHERE alert_id = ?")) {
+                ps.setString(1, alertId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new PendingAlertId(rs.getString(1), rs.getLong(2)))
+                            : Optional.empty();
+                }
+            }
+        }
+
+        void close() {
+            closed = true;
+            try {
+                writer.join(GroupCommitWriter.WRITE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            projector.close();
+            journal.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A change asked of the writer: decided in its thread against the orders it holds, answered after the force. */
+    private abstract static class Command<T> {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        final String what;
+        T value;
+        RuntimeException failure;
+
+        Command(String what) {
+            this.what = what;
+        }
+
+        abstract void decide(Core core, Core.Group group) throws SQLException;
+
+        void complete() {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        }
+    }
+
+    private static final class RecordCommand extends Command<RecordResult> {
+        private final NewOrder order;
+        private final String owner;
+        private final Instant leaseUntil;
+        private final Duration dedupWindow;
+
+        RecordCommand(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
+            super("recording an order");
+            this.order = order;
+            this.owner = owner;
+            this.leaseUntil = leaseUntil;
+            this.dedupWindow = dedupWindow;
+        }
+
+        @Override
+        void decide(Core core, Core.Group group) throws SQLException {
+            String earlierInGroup = group.alertIds.get(order.alertId());
+            if (earlierInGroup != null) {
+                value = new RecordResult.Duplicate(earlierInGroup);
+                return;
+            }
+            Optional<Core.PendingAlertId> seen = core.seen(order.alertId(), group.now);
+            long cutoff = order.receivedAt().minus(dedupWindow).toEpochMilli();
+            if (seen.isPresent() && seen.get().receivedAt() >= cutoff) {
+                value = new RecordResult.Duplicate(seen.get().orderId());
+                return;
+            }
+            // New, or seen more than a window ago: the same id is a new alert now.
+            long end = group.emit(new JournalEvent.Accepted(order, group.now));
+            group.change(LiveOrder.accepted(order, group.now, end, owner, leaseUntil));
+            group.alertIds.put(order.alertId(), order.orderId());
+            value = new RecordResult.Recorded(order.orderId());
+        }
+    }
+
+    private static final class TransitionCommand extends Command<Boolean> {
+        private final String orderId;
+        private final String owner;
+        private final OrderUpdate update;
+        private final Instant at;
+
+        TransitionCommand(String orderId, String owner, OrderUpdate update, Instant at) {
+            super("updating an order");
+            this.orderId = orderId;
+            this.owner = owner;
+            this.update = update;
+            this.at = at;
+        }
+
+        @Override
+        void decide(Core core, Core.Group group) {
+            LiveOrder current = group.current(orderId);
+            if (current == null || current.status() != update.from() || !owner.equals(current.leaseOwner())) {
+                value = false;
+                return;
+            }
+            long end = group.emit(new JournalEvent.Transitioned(orderId, update, at));
+            group.change(current.after(update, at, end));
+            value = true;
+        }
+    }
+
+    private static final class AttemptCommand extends Command<Void> {
+        private final String orderId;
+        private final String owner;
+        private final String detail;
+        private final Instant at;
+
+        AttemptCommand(String orderId, String owner, String detail, Instant at) {
+            super("recording an attempt");
+            this.orderId = orderId;
+            this.owner = owner;
+            this.detail = detail;
+            this.at = at;
+        }
+
+        @Override
+        void decide(Core core, Core.Group group) {
+            LiveOrder current = group.current(orderId);
+            if (current == null || current.status().isFinal() || !owner.equals(current.leaseOwner())) {
+                return;
+            }
+            long end = group.emit(new JournalEvent.Attempted(orderId, detail, at));
+            group.change(current.attempted(at, end));
+        }
+    }
+
+    private static final class StateCommand extends Command<Void> {
+        private final String name;
+        private final String value;
+        private final Instant at;
+
+        StateCommand(String name, String value, Instant at) {
+            super("writing service state");
+            this.name = name;
+            this.value = value;
+            this.at = at;
+        }
+
+        @Override
+        void decide(Core core, Core.Group group) {
+            group.emit(new JournalEvent.StateSet(name, value, at));
+            group.stateChanges.put(name, value);
+        }
+    }
+
+    /** After a failed write: one small record, written and forced, shows whether the disk takes writes again. */
+    private static final class ProbeCommand extends Command<Void> {
+        ProbeCommand() {
+            super("checking that the journal takes writes");
+        }
+
+        @Override
+        void decide(Core core, Core.Group group) {
+            if (core.failed) {
+                group.emit(new JournalEvent.Probe());
+            }
+        }
+    }
+
+    private static final class CompactCommand extends Command<Void> {
+        private final long projected;
+
+        CompactCommand(long projected) {
+            super("deleting journal segments");
+            this.projected = projected;
+        }
+
+        @Override
+        void decide(Core core, Core.Group group) {
+            core.compact(projected);
+        }
+    }
+}
