@@ -19,7 +19,9 @@ import com.fks.execution.intake.WebhookPipeline;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.OpeningDataSource;
 import com.fks.execution.order.JdbcOrderStore;
+import com.fks.execution.order.JdbcReplicaRegistry;
 import com.fks.execution.order.OrderStore;
+import com.fks.execution.order.ReplicaRegistry;
 import com.fks.execution.order.journal.JournalOrderStore;
 import com.fks.execution.ratelimit.RateLimiter;
 import com.fks.execution.ratelimit.RateLimiters;
@@ -51,6 +53,7 @@ public final class Application implements AutoCloseable {
     private final KillSwitch killSwitch;
     private final OrderStore store;
     private final ExecutionMetrics metrics;
+    private final ReplicaRegistry replicas;
     private final RateLimiter rateLimiter;
     private final ExecutionEngine engine;
     private final Readiness readiness;
@@ -79,7 +82,9 @@ public final class Application implements AutoCloseable {
                 settings.orderQueueCapacity(), settings.orderLease(), settings.orderMaxWait(),
                 settings.circuitBreakerThreshold(), settings.circuitBreakerTimeout()), owner,
                 settings.database().isEmbedded(), clock);
-        this.rateLimiter = RateLimiters.fromSettings(settings, metrics);
+        this.replicas = settings.database().isEmbedded() ? ReplicaRegistry.singleProcess()
+                : new JdbcReplicaRegistry(dataSource, owner, settings.orderLease(), clock);
+        this.rateLimiter = RateLimiters.fromSettings(settings, metrics, replicas::liveReplicas);
         preRegisterMetrics(metrics, exchanges);
         this.readiness = new Readiness(store);
         AlertParser parser = new AlertParser();
@@ -108,6 +113,7 @@ public final class Application implements AutoCloseable {
             app.metricsServer.start();
             app.dataSource.await();
             app.store.awaitOpen();
+            app.replicas.start();
             app.killSwitch.isHalted();
             app.engine.start();
             app.readiness.serving();
@@ -183,6 +189,8 @@ public final class Application implements AutoCloseable {
         readiness.draining();
         log.info("draining: no new webhooks, finishing requests in flight");
         waitForRequests();
+        // No longer taking webhooks: the others stop counting this one at their next heartbeat.
+        replicas.close();
         // The servers stay up while the engine drains, so /ready keeps answering 503 (not a refused
         // connection) and late webhooks get a clean 503 that TradingView resends elsewhere.
         engine.drain(ENGINE_DRAIN);

@@ -11,7 +11,7 @@ public enum EnvironmentVariable {
     MAX_ORDER_SIZE_USD("100000", "Largest notional (quantity x price, in USD) one alert may trade."),
     RATE_LIMIT_REQUESTS("100", "Webhook requests allowed per client IP per window (all replicas together when REDIS_URL is set)."),
     RATE_LIMIT_WINDOW("60", "Length of the rate-limit window, in seconds."),
-    RATE_LIMIT_REPLICAS("2", "Expected replica count: while Redis is unreachable each replica allows RATE_LIMIT_REQUESTS divided by this."),
+    RATE_LIMIT_REPLICAS("2", "Replica count assumed only while the shared store cannot say how many are alive: while Redis is unreachable each replica allows RATE_LIMIT_REQUESTS divided by the live replicas (heartbeats in PostgreSQL), or by this."),
     CIRCUIT_BREAKER_THRESHOLD("5", "Consecutive failed calls to one exchange that open its circuit breaker."),
     CIRCUIT_BREAKER_TIMEOUT("60", "Seconds an open breaker waits before letting one trial call through (half-open)."),
     WEBHOOK_SECRET(null, "Shared secret of the webhook, at least 16 characters. Unset: made at first start and kept in DATA_DIR/webhook-secret."),

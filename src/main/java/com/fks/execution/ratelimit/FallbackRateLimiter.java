@@ -8,11 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Uses the shared limiter (Redis) while it answers, and this process's own limiter while it does not, so
- * the webhook keeps serving through a Redis outage. The local limiter is built with the limit divided by the
- * expected replica count (RATE_LIMIT_REPLICAS), so the replicas together stay near the configured limit.
+ * the webhook keeps serving through a Redis outage. The local limiter allows the limit divided by the live
+ * replica count ({@link LocalShare}), so the replicas together stay near the configured limit.
  *
  * <p>Circuit-like: the first request that finds Redis silent switches to local at once (it is answered by
  * the local limiter, not refused); from then on no request waits on Redis. A background check pings Redis
@@ -25,7 +26,7 @@ public final class FallbackRateLimiter implements RateLimiter {
 
     private final SharedRateLimiter shared;
     private final RateLimiter local;
-    private final int localRequests;
+    private final Supplier<String> localLimit;
     private final AtomicBoolean usingShared = new AtomicBoolean(false);
     private final ScheduledExecutorService checker;
 
@@ -33,19 +34,21 @@ public final class FallbackRateLimiter implements RateLimiter {
      * Checks the shared limiter once before returning (at most its connect timeout), so a healthy Redis is
      * used from the first request, then every {@code recheck}.
      *
-     * @param localRequests the local limiter's per-window limit, for the log line
+     * @param localLimit the local limiter's limit as the log lines say it ("6 per window (...)"), read when
+     *                   each line is written, since it may change
      */
-    public FallbackRateLimiter(SharedRateLimiter shared, RateLimiter local, int localRequests, Duration recheck) {
+    public FallbackRateLimiter(SharedRateLimiter shared, RateLimiter local, Supplier<String> localLimit,
+                               Duration recheck) {
         this.shared = shared;
         this.local = local;
-        this.localRequests = localRequests;
+        this.localLimit = localLimit;
         try {
             shared.checkHealth();
             usingShared.set(true);
             log.info("rate limit shared through {}", shared.backendName());
         } catch (RateLimiterUnavailableException e) {
-            log.warn("rate limit: {} unreachable at start ({}); using the in-process limit of {} per window "
-                    + "until it answers", shared.backendName(), e.getMessage(), localRequests);
+            log.warn("rate limit: {} unreachable at start ({}); using the in-process limit of {} until it answers",
+                    shared.backendName(), e.getMessage(), localLimit.get());
         }
         this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "rate-limit-check");
@@ -88,9 +91,8 @@ public final class FallbackRateLimiter implements RateLimiter {
 
     private void switchToLocal(RateLimiterUnavailableException cause) {
         if (usingShared.compareAndSet(true, false)) {
-            log.warn("rate limit: {} unreachable ({}); falling back to the in-process limit of {} per window "
-                    + "(RATE_LIMIT_REQUESTS / RATE_LIMIT_REPLICAS) until it answers", shared.backendName(),
-                    cause.getMessage(), localRequests);
+            log.warn("rate limit: {} unreachable ({}); falling back to the in-process limit of {} until it answers",
+                    shared.backendName(), cause.getMessage(), localLimit.get());
         }
     }
 

@@ -24,6 +24,16 @@ import java.util.concurrent.TimeUnit;
  * (the same "N per window" as {@link LocalRateLimiter}). Each request is one atomic compare-and-swap done by
  * a Lua script on the Redis server, so replicas racing for the last token cannot both get it.
  *
+ * <p>The bucket's key carries the configuration ({@code fks-execution:rate-limit:<requests>-per-<window>:<client>}),
+ * so a replica started with a new RATE_LIMIT_REQUESTS or RATE_LIMIT_WINDOW counts in a bucket of that
+ * configuration from its first request. With one key for every configuration, Redis kept the bucket it had
+ * (Bucket4j builds a configuration only for a missing key) for as long as refused traffic renewed its expiry.
+ * Bucket4j's own configuration replacement does not fit: it replaces only when the stored version is lower
+ * than the caller's, and no version read from the configuration orders both a raise and a lowering, while a
+ * version from a clock or a counter lets an old pod restarted mid-rollout outrank the new ones for good. The
+ * price: during a rollout the old and the new pods count in separate buckets (each holding its own limit);
+ * the old buckets expire one window after their last use.
+ *
  * <p>Fails fast: a command gets {@link #COMMAND_TIMEOUT} and is refused at once when the connection is down;
  * the connection is not re-established on the request path but by {@link #checkHealth()}, which
  * {@link FallbackRateLimiter} calls every few seconds.
@@ -42,6 +52,7 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     private final RedisClient client;
     private final BucketConfiguration configuration;
     private final Duration window;
+    private final String keyPrefix;
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile LettuceBasedProxyManager<String> buckets;
 
@@ -63,6 +74,7 @@ public final class RedisRateLimiter implements SharedRateLimiter {
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .build());
         this.window = window;
+        this.keyPrefix = keyPrefix(requests, window);
         this.configuration = BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(requests).refillIntervally(requests, window).build())
                 .build();
@@ -81,7 +93,7 @@ public final class RedisRateLimiter implements SharedRateLimiter {
         }
         ConsumptionProbe probe;
         try {
-            probe = current.builder().build(KEY_PREFIX + clientKey, () -> configuration)
+            probe = current.builder().build(keyPrefix + clientKey, () -> configuration)
                     .tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
             // Lettuce and Bucket4j signal a dead connection, a timeout or a Redis error each their own way;
@@ -116,10 +128,15 @@ public final class RedisRateLimiter implements SharedRateLimiter {
             current.sync().ping();
             // Read a bucket through the same path the requests use, so its first use (and the class loading
             // that comes with it) happens here and not against a webhook's 200 ms budget.
-            buckets.builder().build(KEY_PREFIX + "health-check", () -> configuration).getAvailableTokens();
+            buckets.builder().build(keyPrefix + "health-check", () -> configuration).getAvailableTokens();
         } catch (RuntimeException e) {
             throw new RateLimiterUnavailableException("Redis did not answer: " + describe(e), e);
         }
+    }
+
+    /** The keys of one configuration's buckets start with this. */
+    static String keyPrefix(int requests, Duration window) {
+        return KEY_PREFIX + requests + "-per-" + window.toMillis() + "ms:";
     }
 
     private static String describe(Throwable e) {

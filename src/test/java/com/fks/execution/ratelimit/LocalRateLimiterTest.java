@@ -158,4 +158,48 @@ final class LocalRateLimiterTest {
         // then
         assertThat(decision.allowed()).isFalse();
     }
+
+    @Test
+    void shouldCapAClientAtALoweredLimitAtItsNextRequest() {
+        // given a limit of 10 (a replica's share of 30 among three), a client that has used 4
+        AtomicInteger limit = new AtomicInteger(10);
+        LocalRateLimiter limiter = new LocalRateLimiter(limit::get, Duration.ofSeconds(60));
+        for (int i = 0; i < 4; i++) {
+            assertThat(limiter.tryAcquire("a").allowed()).isTrue();
+        }
+
+        // when the limit drops to 5 (a fourth replica came up)
+        limit.set(5);
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) {
+            allowed += limiter.tryAcquire("a").allowed() ? 1 : 0;
+        }
+
+        // then the 6 tokens it still had are cut to 5, not kept
+        assertThat(allowed).isEqualTo(5);
+    }
+
+    @Test
+    void shouldGiveNoTokensForARaisedLimitUntilTheNextRefill() {
+        // given a client that has used its whole 5
+        AtomicInteger limit = new AtomicInteger(5);
+        LocalRateLimiter limiter = new LocalRateLimiter(limit::get, Duration.ofMillis(500));
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.tryAcquire("a").allowed()).isTrue();
+        }
+
+        // when the limit rises to 10 (a replica went away)
+        limit.set(10);
+        RateLimiter.Decision rightAfter = limiter.tryAcquire("a");
+
+        // then nothing more in this window (the replica that left used its share of it), 10 in the next
+        assertThat(rightAfter.allowed()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> limiter.tryAcquire("a").allowed());
+        int allowed = 1;
+        while (limiter.tryAcquire("a").allowed()) {
+            allowed++;
+        }
+        assertThat(allowed).isEqualTo(10);
+    }
 }
