@@ -212,7 +212,8 @@ public final class ExecutionEngine implements AutoCloseable {
                 default -> leave(orderId);
             }
         } catch (CircuitOpenException e) {
-            // An order already in SUBMITTING may have reached the exchange before the breaker opened.
+            // Only an order not yet on the exchange gets here (ACCEPTED or SUBMITTING); one already in SUBMITTING
+            // may have reached the exchange before the breaker opened.
             waitOrFail(order, order.status() == OrderStatus.SUBMITTING ? "outcome_unknown" : "circuit_open",
                     e.getMessage(), BREAKER_RECHECK);
         }
@@ -269,11 +270,13 @@ public final class ExecutionEngine implements AutoCloseable {
         }
     }
 
-    private void refresh(Order order, GuardedExchange exchange) throws CircuitOpenException {
+    private void refresh(Order order, GuardedExchange exchange) {
         try {
             exchange.lookup(order.symbol(), order.clientOrderId())
                     .ifPresent(atExchange -> apply(order, OrderStatus.SUBMITTED, atExchange));
-        } catch (ExchangeException e) {
+        } catch (ExchangeException | CircuitOpenException e) {
+            // A resting order lives on the exchange, whatever the breaker says: it waits for the next poll and is
+            // never failed for the maximum wait (SUBMITTED -> FAILED is no transition).
             log.info("could not refresh an open order: {}", e.getMessage());
         }
         leave(order.orderId());
