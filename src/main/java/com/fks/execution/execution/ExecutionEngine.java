@@ -21,11 +21,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,6 +63,13 @@ public final class ExecutionEngine implements AutoCloseable {
      * that one slow venue does not hold up the rest, and that the commits they wait on are shared.
      */
     public static final int WORKERS = 64;
+
+    /**
+     * What an order out of SUBMITTING becomes once its exchange has taken it (resting, filled, or closed at once
+     * as an IOC may be): the end of the order-placement SLI. A rejection or a failure is not an acknowledgement.
+     */
+    private static final Set<OrderStatus> ACKNOWLEDGED = EnumSet.of(OrderStatus.SUBMITTED, OrderStatus.FILLED,
+            OrderStatus.PARTIALLY_FILLED, OrderStatus.CANCELED);
 
     /** Engine settings taken from the service's configuration. */
     public record Limits(int queueCapacity, Duration lease, Duration maxWait, int breakerThreshold,
@@ -212,7 +221,8 @@ public final class ExecutionEngine implements AutoCloseable {
                 default -> leave(orderId);
             }
         } catch (CircuitOpenException e) {
-            // An order already in SUBMITTING may have reached the exchange before the breaker opened.
+            // Only an order not yet on the exchange gets here (ACCEPTED or SUBMITTING); one already in SUBMITTING
+            // may have reached the exchange before the breaker opened.
             waitOrFail(order, order.status() == OrderStatus.SUBMITTING ? "outcome_unknown" : "circuit_open",
                     e.getMessage(), BREAKER_RECHECK);
         }
@@ -269,11 +279,13 @@ public final class ExecutionEngine implements AutoCloseable {
         }
     }
 
-    private void refresh(Order order, GuardedExchange exchange) throws CircuitOpenException {
+    private void refresh(Order order, GuardedExchange exchange) {
         try {
             exchange.lookup(order.symbol(), order.clientOrderId())
                     .ifPresent(atExchange -> apply(order, OrderStatus.SUBMITTED, atExchange));
-        } catch (ExchangeException e) {
+        } catch (ExchangeException | CircuitOpenException e) {
+            // A resting order lives on the exchange, whatever the breaker says: it waits for the next poll and is
+            // never failed for the maximum wait (SUBMITTED -> FAILED is no transition).
             log.info("could not refresh an open order: {}", e.getMessage());
         }
         leave(order.orderId());
@@ -322,12 +334,16 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void finish(Order order, OrderStatus from, OrderUpdate update) {
-        if (!store.transition(order.orderId(), owner, update, clock.instant())) {
+        Instant now = clock.instant();
+        if (!store.transition(order.orderId(), owner, update, now)) {
             log.warn("order changed under this replica (lease lost?); leaving it to its owner");
             leave(order.orderId());
             return;
         }
         lastUnknown.remove(order.orderId());
+        if (from == OrderStatus.SUBMITTING && ACKNOWLEDGED.contains(update.to())) {
+            metrics.orderAcknowledged(order.exchange(), Duration.between(order.receivedAt(), now));
+        }
         if (update.to().isFinal()) {
             metrics.orderFinished(order.exchange(), order.side().name().toLowerCase(Locale.ROOT),
                     update.to().name().toLowerCase(Locale.ROOT));

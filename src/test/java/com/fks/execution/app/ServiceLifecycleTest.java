@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,7 +81,8 @@ final class ServiceLifecycleTest {
     void shouldLoseNothingAcceptedWhenKilledAndPlaceEachOrderOnce() throws Exception {
         List<String> accepted = new ArrayList<>();
         Path dataDir;
-        try (ServiceProcess service = ServiceProcess.start(Map.of("PAPER_LATENCY_MS", "100"))) {
+        // A paper exchange call takes 1 s, so the orders are still being placed when the process dies.
+        try (ServiceProcess service = ServiceProcess.start(Map.of("PAPER_LATENCY_MS", "1000"))) {
             dataDir = service.dataDir();
             for (int i = 0; i < 40; i++) {
                 HttpResponse<String> response = service.postWebhook(Alerts.valid(Alerts.uniqueId()));
@@ -88,11 +90,18 @@ final class ServiceLifecycleTest {
                 accepted.add(json(response).path("order_id").asText());
             }
             service.kill();
+            Instant killedAt = Instant.now();
             service.restart();
+            int openAtTheKill = 0;
             for (String orderId : accepted) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> json(service.get("/orders/" + orderId))
-                        .path("status").asText(), "FILLED"::equals);
+                JsonNode order = await().atMost(Duration.ofSeconds(30)).until(() -> json(service.get("/orders/" + orderId)),
+                        o -> o.path("status").asText().equals("FILLED"));
+                // Filled after the kill, so by the restarted process: still open when the first one died.
+                if (Instant.parse(order.path("updated_at").asText()).isAfter(killedAt)) {
+                    openAtTheKill++;
+                }
             }
+            assertThat(openAtTheKill).as("orders still open at the kill").isPositive();
             assertThat(service.stop()).isZero();
         }
         // The paper exchange's own book, read with the service stopped: one fill per accepted alert.

@@ -96,7 +96,12 @@ final class ExchangeFaultsUnderTrafficTest {
         assertThat(service.metrics()).contains(BREAKER + "0.0");
         List<Double> breakerStates = new ArrayList<>();
         AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> watchBreaker(breakerStates, watching), "breaker-watcher");
+        // A half-open breaker lets one trial call through and closes (or opens) as soon as it returns, often
+        // within a millisecond: too short to be seen on /metrics. So the first trial call after the breaker is
+        // first seen open is made slow (answered after 1.5 s). Every fault queued before it is a failure, which
+        // an open breaker lets through only as a trial call; so the slow answer goes to a trial call.
+        Runnable onFirstOpen = () -> binance.faults().add(Faults.Target.ORDERS, new Faults.Hang(Duration.ofMillis(1_500)));
+        Thread watcher = new Thread(() -> watchBreaker(breakerStates, watching, onFirstOpen), "breaker-watcher");
         watcher.start();
 
         // when 30 alerts a second arrive for 10 s while the exchange misbehaves on a schedule
@@ -167,17 +172,27 @@ final class ExchangeFaultsUnderTrafficTest {
             outcomes.merge(status + (status.equals("FAILED") ? " " + order.path("reason").asText() : ""), 1,
                     Integer::sum);
         }
+        // and most orders were placed: a run where the exchange's trouble failed every order unsent would pass the
+        // checks above. With a 30 s maximum wait and breaker cycles of 2 s, none needs to fail; 90 % leaves room
+        // for a loaded machine.
+        int filled = outcomes.getOrDefault("FILLED", 0);
+        assertThat(filled).as("FILLED orders; outcomes " + outcomes).isGreaterThanOrEqualTo(sent.size() * 9 / 10);
         // and the exchange holds nothing that no 202 announced
-        assertThat(binance.orderCount()).isEqualTo(outcomes.getOrDefault("FILLED", 0));
+        assertThat(binance.orderCount()).isEqualTo(filled);
         for (String clientOrderId : binance.orders().keySet()) {
             assertThat(byOrderId).containsKey(clientOrderId.substring("fks".length()));
         }
 
-        // and the breaker was seen open, then closed
-        List<Double> states = List.copyOf(breakerStates);
+        // and the breaker was seen open, then half-open, then closed
+        List<Double> states;
+        synchronized (breakerStates) {
+            states = List.copyOf(breakerStates);
+        }
         int firstOpen = states.indexOf(1.0);
         assertThat(firstOpen).as("breaker states seen: " + compress(states)).isNotNegative();
-        assertThat(states.subList(firstOpen, states.size())).as(compress(states)).contains(0.0);
+        List<Double> afterOpen = states.subList(firstOpen, states.size());
+        assertThat(afterOpen).as(compress(states)).contains(2.0);
+        assertThat(afterOpen.subList(afterOpen.indexOf(2.0), afterOpen.size())).as(compress(states)).contains(0.0);
         assertThat(states.get(states.size() - 1)).isEqualTo(0.0);
 
         long retried = byOrderId.values().stream().filter(o -> o.path("attempts").asInt() > 1).count();
@@ -252,13 +267,19 @@ final class ExchangeFaultsUnderTrafficTest {
         }
     }
 
-    private void watchBreaker(List<Double> states, AtomicBoolean watching) {
+    private void watchBreaker(List<Double> states, AtomicBoolean watching, Runnable onFirstOpen) {
+        boolean seenOpen = false;
         while (watching.get()) {
             try {
                 Matcher m = BREAKER_VALUE.matcher(service.metrics());
                 if (m.find()) {
+                    double state = Double.parseDouble(m.group(1));
+                    if (state == 1.0 && !seenOpen) {
+                        seenOpen = true;
+                        onFirstOpen.run();
+                    }
                     synchronized (states) {
-                        states.add(Double.parseDouble(m.group(1)));
+                        states.add(state);
                     }
                 }
                 Thread.sleep(50);

@@ -62,6 +62,7 @@ final class AlertRuleConventionsTest {
         expected.put("IPWhitelistRejections", new Object[] {300, "warning"});
         expected.put("HighNaNReplacementRate", new Object[] {300, "info"});
         expected.put("HighExchangeAPILatency", new Object[] {300, "warning"});
+        expected.put("SlowOrderPlacement", new Object[] {300, "warning"});
         expected.put("ExchangeConnectionLoss", new Object[] {120, "critical"});
         expected.put("ExecutionServiceDown", new Object[] {60, "critical"});
 

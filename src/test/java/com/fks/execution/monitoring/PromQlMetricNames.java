@@ -25,7 +25,8 @@ final class PromQlMetricNames {
             "execution_orders_total");
     static final Set<String> HISTOGRAMS = Set.of(
             "execution_webhook_duration_seconds",
-            "execution_exchange_api_duration_seconds");
+            "execution_exchange_api_duration_seconds",
+            "execution_order_ack_delay_seconds");
     static final Set<String> GAUGES = Set.of(
             "execution_active_requests",
             "execution_circuit_breaker_state",

@@ -211,6 +211,32 @@ public final class BinanceTestExchange extends TestExchangeServer {
         order.fill(order.price != null ? order.price : symbols.get(order.symbol).marketPrice());
     }
 
+    /**
+     * Ends a resting order at the exchange, not by this client: {@code CANCELED} (the account holder canceled it
+     * on the website) or {@code EXPIRED} (the venue expired it, e.g. at a maintenance). Anything filled stays.
+     */
+    public synchronized void close(String clientOrderId, String status) {
+        if (!"CANCELED".equals(status) && !"EXPIRED".equals(status)) {
+            throw new IllegalArgumentException("a resting order ends CANCELED or EXPIRED, not " + status);
+        }
+        Order order = latestByClientOrderId.get(clientOrderId);
+        if (order == null || !order.isOpen()) {
+            throw new IllegalStateException("no open order " + clientOrderId);
+        }
+        order.status = status;
+    }
+
+    /** Fills part of a resting order at its limit price; it stays open (PARTIALLY_FILLED). */
+    public synchronized void fillPart(String clientOrderId, BigDecimal quantity) {
+        Order order = latestByClientOrderId.get(clientOrderId);
+        if (order == null || !order.isOpen() || quantity.compareTo(order.quantity) >= 0) {
+            throw new IllegalStateException("no open order " + clientOrderId + " larger than " + quantity);
+        }
+        order.executedQty = quantity;
+        order.cummulativeQuoteQty = quantity.multiply(order.price);
+        order.status = "PARTIALLY_FILLED";
+    }
+
     // ---------------------------------------------------------------- routing
 
     @Override

@@ -20,6 +20,8 @@ public final class Faults {
         LOOKUP,
         /** Cancels. */
         CANCEL,
+        /** Whichever order request comes first: a new order, a lookup or a cancel (never a ping). */
+        ORDERS,
         /** Any request, including pings, server time and instrument rules. */
         ANY
     }
@@ -80,12 +82,13 @@ public final class Faults {
         return queue.size();
     }
 
-    /** Takes the first fault for a request of this kind: one queued for exactly it, or for ANY. */
+    /** Takes the first fault for a request of this kind: one queued for exactly it, for ORDERS, or for ANY. */
     synchronized Optional<Fault> take(Target requestKind) {
         Iterator<Queued> it = queue.iterator();
         while (it.hasNext()) {
             Queued queued = it.next();
-            if (queued.target() == requestKind || queued.target() == Target.ANY) {
+            boolean anyOrderRequest = queued.target() == Target.ORDERS && requestKind != Target.ANY;
+            if (queued.target() == requestKind || queued.target() == Target.ANY || anyOrderRequest) {
                 it.remove();
                 return Optional.of(queued.fault());
             }

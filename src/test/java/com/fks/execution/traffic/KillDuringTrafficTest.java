@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +35,10 @@ final class KillDuringTrafficTest {
     @Test
     void shouldFillEveryAcceptedAlertExactlyOnceAfterAKillAndRestart() throws Exception {
         Path out = tmp.resolve("out.tsv");
-        // given a paper exchange slow enough (30 ms a call) that orders are in flight when the process dies
+        // given a paper exchange slow enough (400 ms a call: about 25 orders in flight at 60/s) that orders are
+        // open when the process dies
         try (ServiceProcess service = ServiceProcess.start(Map.of("RATE_LIMIT_REQUESTS", "1000000",
-                "PAPER_LATENCY_MS", "30"))) {
+                "PAPER_LATENCY_MS", "400"))) {
             // when traffic runs at 60 alerts/s for 6 s and the service is killed with SIGKILL after 2.5 s
             CompletableFuture<ServiceRecords.TrafficRun> traffic = CompletableFuture.supplyAsync(() ->
                     ServiceRecords.traffic("--url", service.baseUrl() + "/webhook/tradingview", "--secret",
@@ -45,6 +47,7 @@ final class KillDuringTrafficTest {
                             "--seed", "99", "--expect-errors", "--out", out.toString()));
             Thread.sleep(2_500);
             service.kill();
+            Instant killedAt = Instant.now();
             ServiceRecords.TrafficRun run = traffic.get(60, TimeUnit.SECONDS);
             assertThat(run.exitCode()).as(run.stderr()).isZero();
 
@@ -73,9 +76,15 @@ final class KillDuringTrafficTest {
                 }
             });
             Map<String, String> alertByClientOrderId = new HashMap<>();
+            int openAtTheKill = 0;
             for (JsonNode order : ServiceRecords.orders(service, null)) {
                 alertByClientOrderId.put(order.get("client_order_id").asText(), order.get("alert_id").asText());
+                // Finished after the kill, so by the restarted process: the order was still open when it died.
+                if (Instant.parse(order.get("updated_at").asText()).isAfter(killedAt)) {
+                    openAtTheKill++;
+                }
             }
+            assertThat(openAtTheKill).as("orders still open at the kill, finished after the restart").isPositive();
             assertThat(service.stop()).isZero();
 
             // then the exchange's own book has one fill per 202, none for a 4xx, none twice
@@ -96,8 +105,9 @@ final class KillDuringTrafficTest {
                 fillsPerAlert.merge(alertId, 1, Integer::sum);
             }
             assertThat(fillsPerAlert.values()).allMatch(n -> n == 1);
-            System.out.printf("kill -9: %d sent, %d accepted, %d refused, %d unanswered; %d fills after restart%n",
-                    lines.size(), acceptedOrderByAlert.size(), refusedAlerts.size(), unansweredAlerts.size(), filled.size());
+            System.out.printf("kill -9: %d sent, %d accepted, %d refused, %d unanswered; %d open at the kill;"
+                            + " %d fills after restart%n", lines.size(), acceptedOrderByAlert.size(), refusedAlerts.size(),
+                    unansweredAlerts.size(), openAtTheKill, filled.size());
         }
     }
 }

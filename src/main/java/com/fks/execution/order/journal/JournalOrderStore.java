@@ -60,6 +60,8 @@ public final class JournalOrderStore implements OrderStore {
     private static final int MAX_GROUP = 1024;
     private static final Duration DEDUP_WINDOW = Duration.ofHours(24);
     private static final long READ_WAIT_MILLIS = 2000;
+    /** Room a journal that failed a write must have again before it is called ready. */
+    private static final long MIN_FREE_BYTES = 256 * 1024;
 
     private final CompletableFuture<Core> opening;
     private final AutoCloseable onClose;
@@ -257,6 +259,9 @@ public final class JournalOrderStore implements OrderStore {
             throw new StoreUnavailableException("the store is read-only: nothing can be recorded", null);
         }
         if (core.failed) {
+            // A full disk can still take a small record into a block its file already has: ready only once
+            // there is room again and a record is written and forced.
+            core.requireRoom();
             core.submit(new ProbeCommand());
         }
     }
@@ -461,6 +466,18 @@ public final class JournalOrderStore implements OrderStore {
                 } catch (SQLException e) {
                     log.warn("could not force the order view to disk; journal segments kept: {}", e.getMessage());
                 }
+            }
+        }
+
+        void requireRoom() {
+            long usable;
+            try {
+                usable = java.nio.file.Files.getFileStore(folder).getUsableSpace();
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot read the free space of " + folder + ": " + e.getMessage(), e);
+            }
+            if (usable < MIN_FREE_BYTES) {
+                throw new StoreUnavailableException("the journal's disk has " + usable + " bytes free", null);
             }
         }
 
