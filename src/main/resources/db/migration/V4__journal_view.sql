@@ -6,3 +6,7 @@ CREATE TABLE journal_checkpoint (
     journal_position BIGINT  NOT NULL
 );
 
+
+-- The embedded store's view keeps an order's steps as lines of one column (order.OrderHistory), so an order's
+-- life is one row written once or twice instead of a row per step; PostgreSQL keeps using order_events.
+ALTER TABLE orders ADD COLUMN history VARCHAR(1000000);

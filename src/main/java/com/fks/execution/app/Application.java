@@ -6,6 +6,7 @@ import com.fks.execution.config.WebhookSecretFile;
 import com.fks.execution.exchange.ExchangeClient;
 import com.fks.execution.exchange.ExchangeRegistry;
 import com.fks.execution.exchange.paper.PaperExchange;
+import com.fks.execution.exchange.paper.PaperBookDatabase;
 import com.fks.execution.exchange.paper.PaperOrderBook;
 import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.intake.AlertParser;
@@ -31,7 +32,10 @@ import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.zaxxer.hikari.HikariDataSource;
+
 import java.io.IOException;
+import java.sql.SQLException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +64,7 @@ public final class Application implements AutoCloseable {
     private final Javalin mainServer;
     private final Javalin metricsServer;
     private final PaperOrderBook paperBook;
+    private final OpeningDataSource paperDataSource;
     private final ExchangeRegistry exchanges;
     private volatile boolean stopped;
 
@@ -75,7 +80,10 @@ public final class Application implements AutoCloseable {
                 ? JournalOrderStore.open(settings.dataDir().resolve("journal"), dataSource::await, dataSource, clock)
                 : new JdbcOrderStore(dataSource, dataSource);
         this.killSwitch = new KillSwitch(store, clock);
-        this.paperBook = new PaperOrderBook(dataSource);
+        this.paperDataSource = settings.database().isEmbedded()
+                ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
+                : dataSource;
+        this.paperBook = new PaperOrderBook(paperDataSource);
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         this.engine = new ExecutionEngine(store, exchanges, killSwitch, metrics, new ExecutionEngine.Limits(
@@ -113,6 +121,7 @@ public final class Application implements AutoCloseable {
             app.metricsServer.start();
             app.dataSource.await();
             app.store.awaitOpen();
+            app.paperDataSource.await();
             app.replicas.start();
             app.killSwitch.isHalted();
             app.engine.start();
@@ -126,6 +135,21 @@ public final class Application implements AutoCloseable {
                 settings.database().isEmbedded() ? "embedded journal in " + settings.dataDir().toAbsolutePath() : "PostgreSQL",
                 app.exchanges.all().stream().map(ExchangeClient::name).toList());
         return app;
+    }
+
+    /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
+    private static HikariDataSource openPaperBook(Settings settings, OpeningDataSource store) {
+        HikariDataSource book = PaperBookDatabase.open(settings.dataDir());
+        try {
+            int imported = PaperBookDatabase.importFrom(store.await(), book);
+            if (imported > 0) {
+                log.info("paper exchange: {} fills taken over from the store's database", imported);
+            }
+        } catch (SQLException | RuntimeException e) {
+            book.close();
+            throw new IllegalStateException("cannot take the paper exchange's fills over: " + e.getMessage(), e);
+        }
+        return book;
     }
 
     private static List<ExchangeClient> exchanges(Settings settings, PaperOrderBook book, Clock clock) {
@@ -198,6 +222,9 @@ public final class Application implements AutoCloseable {
         stopQuietly(metricsServer);
         rateLimiter.close();
         paperBook.close();
+        if (paperDataSource != dataSource) {
+            paperDataSource.close();
+        }
         store.close();
         metrics.close();
         log.info("stopped");

@@ -26,10 +26,12 @@ public final class Database {
             } catch (IOException e) {
                 throw new StoreUnavailableException("cannot create DATA_DIR " + dataDir + ": " + e.getMessage(), e);
             }
-            // WRITE_DELAY=0: a commit reaches the file before the 202 goes out, so a killed process keeps
-            // every accepted alert. FILE_LOCK=FILE: a second process on the same folder is refused.
+            // The order view of the journal (order.journal): the journal is what makes an alert durable, so H2
+            // writes its pages in the background (its default delay), not at each commit; what a crash loses the
+            // view catches up from the journal position it recorded. FILE_LOCK=FILE: a second process on the same
+            // folder is refused.
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
-                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64");
+                    + ";FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);

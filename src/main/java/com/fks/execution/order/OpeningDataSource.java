@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -27,16 +28,21 @@ public final class OpeningDataSource implements DataSource, AutoCloseable {
 
     /** Starts opening the store ({@link Database#open}) on a thread of its own. */
     public static OpeningDataSource open(Settings.Database settings, Path dataDir) {
+        return open("store-open", () -> Database.open(settings, dataDir));
+    }
+
+    /** Starts opening a database with {@code opener} on a thread of its own. */
+    public static OpeningDataSource open(String threadName, Supplier<HikariDataSource> opener) {
         CompletableFuture<HikariDataSource> opening = new CompletableFuture<>();
-        Thread opener = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             try {
-                opening.complete(Database.open(settings, dataDir));
+                opening.complete(opener.get());
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }
-        }, "store-open");
-        opener.setDaemon(true);
-        opener.start();
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
         return new OpeningDataSource(opening);
     }
 

@@ -41,14 +41,20 @@ public final class OrderReads {
 
     private Optional<Order> read(String orderId, boolean whole) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE order_id = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + ", history FROM orders WHERE order_id = ?")) {
             ps.setString(1, orderId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(whole ? toOrder(rs, alertJson(c, orderId), events(c, orderId))
-                        : toOrder(rs, null, List.of()));
+                if (!whole) {
+                    return Optional.of(toOrder(rs, null, List.of()));
+                }
+                // Steps as rows (PostgreSQL; an embedded store of earlier versions), then as the history column
+                // (the embedded store's view); an order taken over at an upgrade has both, in that order.
+                List<OrderEvent> events = events(c, orderId);
+                events.addAll(OrderHistory.parse(rs.getString("history")));
+                return Optional.of(toOrder(rs, alertJson(c, orderId), events));
             }
         } catch (SQLException e) {
             throw unavailable("reading an order", e);

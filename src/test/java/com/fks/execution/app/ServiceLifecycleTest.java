@@ -2,12 +2,10 @@ package com.fks.execution.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fks.execution.config.Settings;
 import com.fks.execution.exchange.paper.PaperOrderBook;
-import com.fks.execution.order.Database;
 import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.traffic.ServiceRecords;
 import com.fks.execution.testsupport.ServiceProcess;
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,16 +103,13 @@ final class ServiceLifecycleTest {
             assertThat(service.stop()).isZero();
         }
         // The paper exchange's own book, read with the service stopped: one fill per accepted alert.
-        try (HikariDataSource db = Database.open(new Settings.Database(null, null, null), dataDir);
-             PaperOrderBook book = new PaperOrderBook(db)) {
-            List<PaperOrderBook.Fill> fills = book.fills();
-            Set<String> clientIds = new HashSet<>();
-            fills.forEach(f -> clientIds.add(f.clientOrderId()));
-            assertThat(fills).hasSize(accepted.size());
-            assertThat(clientIds).hasSize(accepted.size());
-            for (String orderId : accepted) {
-                assertThat(clientIds).contains("fks" + orderId);
-            }
+        List<PaperOrderBook.Fill> fills = ServiceRecords.paperFills(dataDir);
+        Set<String> clientIds = new HashSet<>();
+        fills.forEach(f -> clientIds.add(f.clientOrderId()));
+        assertThat(fills).hasSize(accepted.size());
+        assertThat(clientIds).hasSize(accepted.size());
+        for (String orderId : accepted) {
+            assertThat(clientIds).contains("fks" + orderId);
         }
     }
 

@@ -176,17 +176,25 @@ final class QueueSlotTest {
 
             fill(filler);
             int refused = 0;
+            // (the journal can still take a record into a block its file already has: such an alert is
+            // accepted, holds its slot until it is filled after the disk has room, and is awaited below)
+            List<String> acceptedOnTheFullDisk = new ArrayList<>();
             for (int i = 0; i < CAPACITY * WAVES; i++) {
                 HttpResponse<String> response = send(service, alert(Alerts.uniqueId(), "0.001"));
+                if (response.statusCode() == 202) {
+                    acceptedOnTheFullDisk.add(JSON.readTree(response.body()).path("order_id").asText());
+                    continue;
+                }
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
                 if ("store_unavailable".equals(JSON.readTree(response.body()).path("reason").asText())) {
                     refused++;
                 }
             }
-            assertThat(refused).as("refused by the store itself, after taking a slot").isPositive();
+            assertThat(refused).as("refused by the store itself, after taking a slot").isGreaterThan(CAPACITY);
             Files.delete(filler);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
                     .until(() -> service.get("/ready").statusCode() == 200);
+            awaitAll(service, acceptedOnTheFullDisk, "FILLED");
 
             for (int wave = 0; wave < WAVES; wave++) {
                 List<String> orders = new ArrayList<>();

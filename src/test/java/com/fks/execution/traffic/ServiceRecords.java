@@ -39,7 +39,7 @@ public final class ServiceRecords {
     /** The paper exchange's fills, read straight from its table; the service must be stopped or killed. */
     public static List<PaperOrderBook.Fill> paperFills(Path dataDir) throws SQLException {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution") + ";FILE_LOCK=FILE");
+        ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange") + ";FILE_LOCK=FILE");
         ds.setUser("sa");
         ds.setPassword("");
         try (PaperOrderBook book = new PaperOrderBook(ds)) {

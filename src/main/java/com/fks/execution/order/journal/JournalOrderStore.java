@@ -332,10 +332,8 @@ public final class JournalOrderStore implements OrderStore {
             Map<String, LiveOrder> fromView = loadOpenOrders(view);
             Journal journal;
             try {
-                journal = Journal.open(folder, segmentBytes, checkpoint, entry -> {
-                    JournalEvent event = EventCodec.read(entry.payload());
-                    replay.add(new ViewProjector.Positioned(event, entry.end()));
-                });
+                journal = Journal.open(folder, segmentBytes, checkpoint, entry ->
+                        replay.add(new ViewProjector.Positioned(EventCodec.read(entry.payload()), entry.end(), null)));
             } catch (java.nio.file.FileSystemException e) {
                 if (String.valueOf(e.getMessage()).contains("Read-only") || e instanceof java.nio.file.AccessDeniedException) {
                     throw new StoreUnavailableException("the store in DATA_DIR " + folder.getParent()
@@ -354,8 +352,9 @@ public final class JournalOrderStore implements OrderStore {
             core.live.putAll(fromView);
             core.loadStates();
             core.loadAlertIds();
-            for (ViewProjector.Positioned p : replay) {
-                core.applyReplayed(p);
+            for (int i = 0; i < replay.size(); i++) {
+                ViewProjector.Positioned p = replay.get(i);
+                replay.set(i, new ViewProjector.Positioned(p.event(), p.end(), core.applyReplayed(p)));
             }
             core.goodEnd = journal.end();
             core.projector = new ViewProjector(view, checkpoint, core);
@@ -419,11 +418,15 @@ public final class JournalOrderStore implements OrderStore {
             }
         }
 
-        /** An event read back at opening, after the view's position: the same effect as when it was written. */
-        private void applyReplayed(ViewProjector.Positioned p) {
+        /**
+         * An event read back at opening, after the view's position: the same effect as when it was written.
+         * Returns the order as it stands after the event (null for an event of no order), for the view.
+         */
+        private Order applyReplayed(ViewProjector.Positioned p) {
             JournalEvent event = p.event();
+            LiveOrder next = null;
             if (event instanceof JournalEvent.Accepted a) {
-                applyOrder(LiveOrder.accepted(a.order(), a.acceptedAt(), p.end(), null, null));
+                next = LiveOrder.accepted(a.order(), a.acceptedAt(), p.end(), null, null);
                 pendingAlertIds.put(a.order().alertId(), new PendingAlertId(a.order().orderId(),
                         a.order().receivedAt().toEpochMilli()));
                 filter.add(a.order().alertId(), clock.instant());
@@ -433,15 +436,18 @@ public final class JournalOrderStore implements OrderStore {
                     throw new JournalCorruptException(folder, p.end(), "a transition of order " + t.orderId()
                             + " that is neither open in the view nor accepted in the journal");
                 }
-                applyOrder(current.after(t.update(), t.at(), p.end()));
+                next = current.after(t.update(), t.at(), p.end());
             } else if (event instanceof JournalEvent.Attempted a) {
                 LiveOrder current = live.get(a.orderId());
-                if (current != null) {
-                    applyOrder(current.attempted(a.at(), p.end()));
-                }
+                next = current == null ? null : current.attempted(a.at(), p.end());
             } else if (event instanceof JournalEvent.StateSet s) {
                 states.put(s.name(), s.value());
             }
+            if (next == null) {
+                return null;
+            }
+            applyOrder(next);
+            return next.order();
         }
 
         /** Puts the order's new state in memory, keeping the lease it has there (writer thread). */
@@ -563,12 +569,15 @@ public final class JournalOrderStore implements OrderStore {
             long emit(JournalEvent event) {
                 EventCodec.write(frames, event);
                 long end = start + frames.size();
-                events.add(new ViewProjector.Positioned(event, end));
+                events.add(new ViewProjector.Positioned(event, end, null));
                 return end;
             }
 
+            /** The order after the event just emitted: in memory after the force, and in the view. */
             void change(LiveOrder next) {
                 changed.put(next.order().orderId(), next);
+                ViewProjector.Positioned last = events.get(events.size() - 1);
+                events.set(events.size() - 1, new ViewProjector.Positioned(last.event(), last.end(), next.order()));
             }
         }
 

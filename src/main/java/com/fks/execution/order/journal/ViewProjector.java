@@ -1,6 +1,9 @@
 package com.fks.execution.order.journal;
 
 import com.fks.execution.order.NewOrder;
+import com.fks.execution.order.Order;
+import com.fks.execution.order.OrderHistory;
+import com.fks.execution.order.OrderReads;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderUpdate;
 import org.slf4j.Logger;
@@ -10,9 +13,10 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +30,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ViewProjector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewProjector.class);
-    private static final int MAX_EVENTS_PER_TRANSACTION = 4096;
+    private static final int MAX_EVENTS_PER_TRANSACTION = 16_384;
     private static final int DETAIL_LIMIT = 1000;
 
-    /** An event as forced to the journal: {@code end} is the position just past it. */
-    record Positioned(JournalEvent event, long end) {
+    /**
+     * An event as forced to the journal: {@code end} is the position just past it, {@code state} the order as it
+     * stands after it (null for an event of no order).
+     */
+    record Positioned(JournalEvent event, long end, Order state) {
     }
 
     /** What the projector reports after each commit. */
@@ -151,101 +158,113 @@ final class ViewProjector implements AutoCloseable {
     private record Result(List<String> finalOrderIds, List<String> alertIds) {
     }
 
+    /** One order's part of a batch: its state after the batch's last event, and the steps to add. */
+    private static final class OrderChange {
+        NewOrder accepted;
+        Order state;
+        final StringBuilder steps = new StringBuilder();
+    }
+
+    /**
+     * Applies a batch as few statements as the view allows: each order once, with its state after the batch's
+     * last event of it and its new steps appended to its history (an order accepted and filled within one
+     * batch is one insert), then the alert ids, the states and the position, in one transaction.
+     */
     private Result apply(List<Positioned> batch) throws SQLException {
         List<String> finals = new ArrayList<>();
         List<String> alertIds = new ArrayList<>();
+        Map<String, OrderChange> changes = new LinkedHashMap<>();
+        Map<String, JournalEvent.StateSet> stateChanges = new LinkedHashMap<>();
+        for (Positioned p : batch) {
+            JournalEvent event = p.event();
+            if (event instanceof JournalEvent.StateSet set) {
+                stateChanges.put(set.name(), set);
+                continue;
+            }
+            if (p.state() == null) {
+                continue; // a probe, or an attempt on an order no longer held
+            }
+            OrderChange change = changes.computeIfAbsent(p.state().orderId(), id -> new OrderChange());
+            change.state = p.state();
+            if (event instanceof JournalEvent.Accepted a) {
+                change.accepted = a.order();
+                alertIds.add(a.order().alertId());
+                OrderHistory.append(change.steps, "RECEIVED", a.order().receivedAt().toEpochMilli(), null);
+                OrderHistory.append(change.steps, OrderStatus.ACCEPTED.name(), a.acceptedAt().toEpochMilli(), null);
+            } else if (event instanceof JournalEvent.Transitioned t) {
+                OrderUpdate u = t.update();
+                long at = t.at().toEpochMilli();
+                if (u.acknowledgedWithoutSubmittedStep()) {
+                    OrderHistory.append(change.steps, OrderStatus.SUBMITTED.name(), at, null);
+                }
+                OrderHistory.append(change.steps, u.to().name(), at, truncate(u.historyDetail()));
+                if (u.to().isFinal()) {
+                    finals.add(t.orderId());
+                }
+            } else if (event instanceof JournalEvent.Attempted a) {
+                OrderHistory.append(change.steps, "RETRY", a.at().toEpochMilli(), truncate(a.detail()));
+            }
+        }
         try (Connection c = view.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement orders = c.prepareStatement("INSERT INTO orders (order_id, alert_id, "
-                    + "client_order_id, exchange, symbol, side, order_type, quantity, price, confidence, strategy, "
-                    + "status, attempts, received_at, updated_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACCEPTED', 0, ?, ?)");
+            try (PreparedStatement inserts = c.prepareStatement("INSERT INTO orders (" + OrderReads.orderColumns()
+                    + ", history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                  PreparedStatement alerts = c.prepareStatement(
                          "INSERT INTO order_alerts (order_id, alert_json) VALUES (?, ?)");
                  PreparedStatement ids = c.prepareStatement(
                          "MERGE INTO alert_ids (alert_id, order_id, received_at) KEY (alert_id) VALUES (?, ?, ?)");
-                 PreparedStatement updates = c.prepareStatement("UPDATE orders SET status = COALESCE(?, status), "
-                         + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
-                         + "exchange_order_id = COALESCE(?, exchange_order_id), "
-                         + "executed_quantity = COALESCE(?, executed_quantity), "
-                         + "average_price = COALESCE(?, average_price), attempts = attempts + ?, updated_at = ? "
-                         + "WHERE order_id = ?");
-                 PreparedStatement events = c.prepareStatement(
-                         "INSERT INTO order_events (order_id, status, at_millis, detail) VALUES (?, ?, ?, ?)");
+                 PreparedStatement updates = c.prepareStatement("UPDATE orders SET status = ?, reason = ?, "
+                         + "detail = ?, exchange_order_id = ?, executed_quantity = ?, average_price = ?, "
+                         + "attempts = ?, updated_at = ?, history = COALESCE(history, '') || ? WHERE order_id = ?");
                  PreparedStatement states = c.prepareStatement("MERGE INTO service_state (state_name, state_value, "
                          + "updated_at) KEY (state_name) VALUES (?, ?, ?)");
                  PreparedStatement checkpoint = c.prepareStatement(
                          "MERGE INTO journal_checkpoint (checkpoint_id, journal_position) KEY (checkpoint_id) VALUES (1, ?)")) {
-                for (Positioned p : batch) {
-                    JournalEvent event = p.event();
-                    if (event instanceof JournalEvent.Accepted a) {
-                        NewOrder o = a.order();
-                        orders.setString(1, o.orderId());
-                        orders.setString(2, o.alertId());
-                        orders.setString(3, o.clientOrderId());
-                        orders.setString(4, o.exchange());
-                        orders.setString(5, o.symbol());
-                        orders.setString(6, o.side().name());
-                        orders.setString(7, o.type().name());
-                        orders.setBigDecimal(8, o.quantity());
-                        orders.setBigDecimal(9, o.price());
-                        orders.setBigDecimal(10, o.confidence());
-                        orders.setString(11, o.strategy());
-                        orders.setLong(12, o.receivedAt().toEpochMilli());
-                        orders.setLong(13, a.acceptedAt().toEpochMilli());
-                        orders.addBatch();
+                for (OrderChange change : changes.values()) {
+                    Order o = change.state;
+                    if (change.accepted != null) {
+                        NewOrder n = change.accepted;
+                        inserts.setString(1, o.orderId());
+                        inserts.setString(2, o.alertId());
+                        inserts.setString(3, o.clientOrderId());
+                        inserts.setString(4, o.exchange());
+                        inserts.setString(5, o.symbol());
+                        inserts.setString(6, o.side().name());
+                        inserts.setString(7, o.type().name());
+                        inserts.setBigDecimal(8, o.quantity());
+                        inserts.setBigDecimal(9, o.price());
+                        inserts.setBigDecimal(10, o.confidence());
+                        inserts.setString(11, o.strategy());
+                        setState(inserts, 12, o);
+                        inserts.setLong(19, o.receivedAt().toEpochMilli());
+                        inserts.setLong(20, o.updatedAt().toEpochMilli());
+                        inserts.setString(21, change.steps.toString());
+                        inserts.addBatch();
                         alerts.setString(1, o.orderId());
-                        alerts.setString(2, o.alertJson());
+                        alerts.setString(2, n.alertJson());
                         alerts.addBatch();
-                        ids.setString(1, o.alertId());
-                        ids.setString(2, o.orderId());
-                        ids.setLong(3, o.receivedAt().toEpochMilli());
+                        ids.setString(1, n.alertId());
+                        ids.setString(2, n.orderId());
+                        ids.setLong(3, n.receivedAt().toEpochMilli());
                         ids.addBatch();
-                        alertIds.add(o.alertId());
-                        event(events, o.orderId(), "RECEIVED", o.receivedAt().toEpochMilli(), null);
-                        event(events, o.orderId(), OrderStatus.ACCEPTED.name(), a.acceptedAt().toEpochMilli(), null);
-                    } else if (event instanceof JournalEvent.Transitioned t) {
-                        OrderUpdate u = t.update();
-                        long at = t.at().toEpochMilli();
-                        updates.setString(1, u.to().name());
-                        updates.setString(2, u.reason());
-                        updates.setString(3, truncate(u.detail()));
-                        updates.setString(4, u.exchangeOrderId());
-                        updates.setBigDecimal(5, u.executedQuantity());
-                        updates.setBigDecimal(6, u.averagePrice());
-                        updates.setInt(7, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
-                        updates.setLong(8, at);
-                        updates.setString(9, t.orderId());
+                    } else {
+                        setState(updates, 1, o);
+                        updates.setLong(8, o.updatedAt().toEpochMilli());
+                        updates.setString(9, change.steps.toString());
+                        updates.setString(10, o.orderId());
                         updates.addBatch();
-                        if (u.acknowledgedWithoutSubmittedStep()) {
-                            event(events, t.orderId(), OrderStatus.SUBMITTED.name(), at, null);
-                        }
-                        event(events, t.orderId(), u.to().name(), at, truncate(u.historyDetail()));
-                        if (u.to().isFinal()) {
-                            finals.add(t.orderId());
-                        }
-                    } else if (event instanceof JournalEvent.Attempted a) {
-                        long at = a.at().toEpochMilli();
-                        for (int i = 1; i <= 6; i++) {
-                            updates.setNull(i, i >= 5 ? Types.DECIMAL : Types.VARCHAR);
-                        }
-                        updates.setInt(7, 1);
-                        updates.setLong(8, at);
-                        updates.setString(9, a.orderId());
-                        updates.addBatch();
-                        event(events, a.orderId(), "RETRY", at, truncate(a.detail()));
-                    } else if (event instanceof JournalEvent.StateSet s) {
-                        states.setString(1, s.name());
-                        states.setString(2, s.value());
-                        states.setLong(3, s.at().toEpochMilli());
-                        states.addBatch();
                     }
                 }
-                orders.executeBatch();
+                for (JournalEvent.StateSet set : stateChanges.values()) {
+                    states.setString(1, set.name());
+                    states.setString(2, set.value());
+                    states.setLong(3, set.at().toEpochMilli());
+                    states.addBatch();
+                }
+                inserts.executeBatch();
                 alerts.executeBatch();
                 ids.executeBatch();
                 updates.executeBatch();
-                events.executeBatch();
                 states.executeBatch();
                 checkpoint.setLong(1, batch.get(batch.size() - 1).end());
                 checkpoint.executeUpdate();
@@ -262,13 +281,15 @@ final class ViewProjector implements AutoCloseable {
         return new Result(finals, alertIds);
     }
 
-    private static void event(PreparedStatement events, String orderId, String status, long at, String detail)
-            throws SQLException {
-        events.setString(1, orderId);
-        events.setString(2, status);
-        events.setLong(3, at);
-        events.setString(4, detail);
-        events.addBatch();
+    /** status, reason, detail, exchange order id, executed quantity, average price, attempts from {@code at}. */
+    private static void setState(PreparedStatement ps, int at, Order o) throws SQLException {
+        ps.setString(at, o.status().name());
+        ps.setString(at + 1, o.reason());
+        ps.setString(at + 2, truncate(o.detail()));
+        ps.setString(at + 3, o.exchangeOrderId());
+        ps.setBigDecimal(at + 4, o.executedQuantity());
+        ps.setBigDecimal(at + 5, o.averagePrice());
+        ps.setInt(at + 6, o.attempts());
     }
 
     private static String truncate(String s) {
