@@ -22,6 +22,7 @@ public enum EnvironmentVariable {
             "Comma-separated IPs and CIDRs allowed to call the webhook; * disables the check."),
     TRUSTED_PROXIES("", "CIDRs of proxies whose X-Forwarded-For is believed (the ingress controller)."),
     DEFAULT_EXCHANGE("paper", "Exchange for alerts that name none: paper, binance or coinbase."),
+    PERPETUAL_SYMBOLS("refuse", "Alerts from a perpetual-futures chart (BTCUSDT.P): refuse (422 perpetual_not_supported) or spot (trade the spot pair, BTCUSDT)."),
     DATA_DIR("./data", "Folder of the embedded database and the generated webhook secret."),
     DATABASE_URL("", "JDBC URL of PostgreSQL; unset: embedded H2 under DATA_DIR."),
     DATABASE_USER("", "User for DATABASE_URL."),

@@ -28,6 +28,7 @@ public record Settings(
         List<Cidr> ipAllowList,
         List<Cidr> trustedProxies,
         String defaultExchange,
+        PerpetualSymbols perpetualSymbols,
         Path dataDir,
         Database database,
         Redis redis,
