@@ -69,7 +69,9 @@ public final class SettingsLoader {
         List<Cidr> trusted = cidrs(EnvironmentVariable.TRUSTED_PROXIES, false);
         String defaultExchange = exchange(EnvironmentVariable.DEFAULT_EXCHANGE);
         PerpetualSymbols perpetualSymbols = perpetualSymbols(EnvironmentVariable.PERPETUAL_SYMBOLS);
-        Path dataDir = Path.of(value(EnvironmentVariable.DATA_DIR));
+        // Resolved once against the working directory, so the log and the banner say where the data really is
+        // (the default ./data would otherwise print as /path/./data).
+        Path dataDir = Path.of(value(EnvironmentVariable.DATA_DIR)).toAbsolutePath().normalize();
         Settings.Database database = new Settings.Database(
                 optional(EnvironmentVariable.DATABASE_URL), optional(EnvironmentVariable.DATABASE_USER),
                 secret(EnvironmentVariable.POSTGRES_PASSWORD));

@@ -80,7 +80,8 @@ final class SettingsLoaderTest {
         assertThat(s.defaultExchange()).isEqualTo(EnvironmentVariable.DEFAULT_EXCHANGE.defaultValue()).isEqualTo("paper");
         assertThat(s.perpetualSymbols().setting()).isEqualTo(EnvironmentVariable.PERPETUAL_SYMBOLS.defaultValue());
         assertThat(s.perpetualSymbols()).isEqualTo(PerpetualSymbols.REFUSE);
-        assertThat(s.dataDir()).isEqualTo(Path.of(EnvironmentVariable.DATA_DIR.defaultValue())).isEqualTo(Path.of("./data"));
+        assertThat(s.dataDir()).isEqualTo(Path.of(EnvironmentVariable.DATA_DIR.defaultValue()).toAbsolutePath().normalize())
+                .isEqualTo(Path.of("").toAbsolutePath().resolve("data"));
         assertThat(s.database().isEmbedded()).isTrue();
         assertThat(s.redis().isEnabled()).isFalse();
         assertThat(s.orderLease()).isEqualTo(Duration.ofSeconds(intDefault(EnvironmentVariable.ORDER_LEASE_SECONDS)));
@@ -125,6 +126,16 @@ final class SettingsLoaderTest {
         assertThat(s.defaultExchange()).isEqualTo("binance");
         assertThat(s.perpetualSymbols()).isEqualTo(PerpetualSymbols.SPOT);
         assertThat(s.webhookSecret().value()).isEqualTo(WEBHOOK_SECRET);
+    }
+
+    @Test
+    void shouldResolveDataDirToANormalisedAbsolutePath() {
+        // when
+        Settings s = SettingsLoader.load(Map.of("DATA_DIR", "./state/../data/./orders"));
+
+        // then: what the log and the banner print is where the files are, without ./ or ../
+        assertThat(s.dataDir()).isAbsolute().isEqualTo(Path.of("").toAbsolutePath().resolve("data/orders"));
+        assertThat(s.dataDir().toString()).doesNotContain("/./").doesNotContain("/../");
     }
 
     @Test
