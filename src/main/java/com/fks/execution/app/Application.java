@@ -1,6 +1,7 @@
 package com.fks.execution.app;
 
 import ch.qos.logback.classic.Level;
+import com.fks.execution.config.PerpetualSymbols;
 import com.fks.execution.config.Settings;
 import com.fks.execution.config.WebhookSecretFile;
 import com.fks.execution.exchange.ExchangeClient;
@@ -101,7 +102,8 @@ public final class Application implements AutoCloseable {
                 new IpAllowList(settings.ipAllowList()), rateLimiter, parser,
                 new Authenticator(secret.secret().value()),
                 new ReplayWindow(settings.webhookMaxAge(), clock),
-                new AlertValidator(parser.mapper(), settings.defaultExchange(), metrics::nanReplacement),
+                new AlertValidator(parser.mapper(), settings.defaultExchange(), settings.perpetualSymbols(),
+                        metrics::nanReplacement),
                 new RiskCheck(settings.maxOrderSizeUsd()), killSwitch, exchanges, store, engine, metrics,
                 readiness::acceptsWork, clock));
         HttpApi api = new HttpApi(pipeline, store, killSwitch, metrics, readiness,
@@ -134,6 +136,10 @@ public final class Application implements AutoCloseable {
                 (System.nanoTime() - begin) / 1_000_000, app.httpPort(), app.metricsPort(),
                 settings.database().isEmbedded() ? "embedded journal in " + settings.dataDir().toAbsolutePath() : "PostgreSQL",
                 app.exchanges.all().stream().map(ExchangeClient::name).toList());
+        if (settings.perpetualSymbols() == PerpetualSymbols.SPOT) {
+            log.warn("PERPETUAL_SYMBOLS=spot: alerts from perpetual futures charts (BTCUSDT.P) are traded as the "
+                    + "spot pair (BTCUSDT)");
+        }
         return app;
     }
 

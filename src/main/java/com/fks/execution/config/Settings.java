@@ -10,6 +10,7 @@ import java.util.List;
  *
  * @param ipAllowList  null when the check is disabled (IP_WHITELIST=*)
  * @param adminToken   null when unset: /orders is then open and /admin refused
+ * @param dataDir      absolute and normalised (no {@code .} or {@code ..} parts)
  */
 public record Settings(
         int httpPort,
@@ -28,6 +29,7 @@ public record Settings(
         List<Cidr> ipAllowList,
         List<Cidr> trustedProxies,
         String defaultExchange,
+        PerpetualSymbols perpetualSymbols,
         Path dataDir,
         Database database,
         Redis redis,

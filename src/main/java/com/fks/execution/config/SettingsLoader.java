@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -67,7 +68,10 @@ public final class SettingsLoader {
         List<Cidr> allowList = cidrs(EnvironmentVariable.IP_WHITELIST, true);
         List<Cidr> trusted = cidrs(EnvironmentVariable.TRUSTED_PROXIES, false);
         String defaultExchange = exchange(EnvironmentVariable.DEFAULT_EXCHANGE);
-        Path dataDir = Path.of(value(EnvironmentVariable.DATA_DIR));
+        PerpetualSymbols perpetualSymbols = perpetualSymbols(EnvironmentVariable.PERPETUAL_SYMBOLS);
+        // Resolved once against the working directory, so the log and the banner say where the data really is
+        // (the default ./data would otherwise print as /path/./data).
+        Path dataDir = Path.of(value(EnvironmentVariable.DATA_DIR)).toAbsolutePath().normalize();
         Settings.Database database = new Settings.Database(
                 optional(EnvironmentVariable.DATABASE_URL), optional(EnvironmentVariable.DATABASE_USER),
                 secret(EnvironmentVariable.POSTGRES_PASSWORD));
@@ -103,7 +107,7 @@ public final class SettingsLoader {
         }
         return new Settings(httpPort, metricsPort, minConfidence, maxOrder, rateRequests, rateWindow, replicas,
                 breakerThreshold, breakerTimeout, webhookSecret, adminToken, maxAge, maxBody, allowList, trusted,
-                defaultExchange, dataDir, database, redis, lease, maxWait, queueCapacity,
+                defaultExchange, perpetualSymbols, dataDir, database, redis, lease, maxWait, queueCapacity,
                 new Settings.Paper(Duration.ofMillis(paperLatency), paperFailure == null ? 0 : paperFailure.doubleValue()),
                 binance, coinbase, logLevel);
     }
@@ -200,6 +204,17 @@ public final class SettingsLoader {
             problems.add(variable.name() + " must be paper, binance or coinbase, got '" + v + "'");
         }
         return v;
+    }
+
+    private PerpetualSymbols perpetualSymbols(EnvironmentVariable variable) {
+        String v = value(variable);
+        for (PerpetualSymbols choice : PerpetualSymbols.values()) {
+            if (choice.setting().equals(v.toLowerCase(Locale.ROOT))) {
+                return choice;
+            }
+        }
+        problems.add(variable.name() + " must be refuse or spot, got '" + v + "'");
+        return PerpetualSymbols.REFUSE;
     }
 
     private Settings.ExchangeCredentials credentials(EnvironmentVariable key, EnvironmentVariable secret,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fks.execution.config.PerpetualSymbols;
 import com.fks.execution.exchange.OrderType;
 import com.fks.execution.exchange.Side;
 
@@ -38,11 +39,19 @@ public final class AlertValidator {
 
     private final ObjectMapper mapper;
     private final String defaultExchange;
+    private final PerpetualSymbols perpetualSymbols;
     private final Consumer<String> nanReplaced;
 
+    /** Refuses perpetual symbols (the default of PERPETUAL_SYMBOLS). */
     public AlertValidator(ObjectMapper mapper, String defaultExchange, Consumer<String> nanReplaced) {
+        this(mapper, defaultExchange, PerpetualSymbols.REFUSE, nanReplaced);
+    }
+
+    public AlertValidator(ObjectMapper mapper, String defaultExchange, PerpetualSymbols perpetualSymbols,
+                          Consumer<String> nanReplaced) {
         this.mapper = mapper;
         this.defaultExchange = defaultExchange;
+        this.perpetualSymbols = perpetualSymbols;
         this.nanReplaced = nanReplaced;
     }
 
@@ -84,15 +93,22 @@ public final class AlertValidator {
                 write(stored));
     }
 
-    private static String symbol(JsonNode node) throws AlertRejectedException {
+    private String symbol(JsonNode node) throws AlertRejectedException {
         if (node == null || node.isNull() || (node.isTextual() && node.textValue().isBlank())) {
             throw new AlertRejectedException(RejectionReason.MISSING_SYMBOL, "symbol is required");
         }
         if (!node.isTextual()) {
             throw new AlertRejectedException(RejectionReason.INVALID_SYMBOL, "symbol must be a string");
         }
-        return Symbols.normalise(node.textValue()).orElseThrow(() -> new AlertRejectedException(
+        String symbol = Symbols.normalise(node.textValue()).orElseThrow(() -> new AlertRejectedException(
                 RejectionReason.INVALID_SYMBOL, "symbol must look like BTCUSDT or BINANCE:BTCUSDT"));
+        // Only spot is traded: a perpetual strategy's sell is a short and its size assumes leverage.
+        if (Symbols.isPerpetual(node.textValue()) && perpetualSymbols == PerpetualSymbols.REFUSE) {
+            throw new AlertRejectedException(RejectionReason.PERPETUAL_NOT_SUPPORTED, "symbol " + symbol
+                    + ".P is a perpetual futures chart; only spot pairs are traded (PERPETUAL_SYMBOLS=spot "
+                    + "trades the spot pair " + symbol + ")");
+        }
+        return symbol;
     }
 
     private static Side side(JsonNode node) throws AlertRejectedException {

@@ -5,28 +5,39 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** TradingView symbols to the service's form: BINANCE:BTCUSDT, BTC-USD, btc/usdt, BTCUSDT.P → BTCUSDT, BTCUSD. */
+/**
+ * TradingView symbols to the service's form: BINANCE:BTCUSDT, BTC-USD, btc/usdt, BTCUSDT.P → BTCUSDT, BTCUSD.
+ * Whether a perpetual ({@code .P}) may be traded as its spot pair is the caller's decision: {@link #isPerpetual}.
+ */
 public final class Symbols {
     private static final Pattern VALID = Pattern.compile("[A-Z0-9]{2,24}");
     /** Quote currencies whose price counts as USD; longest first so USDT is not read as USD + T. */
     private static final List<String> USD_QUOTES = List.of("USDT", "USDC", "USD");
+    /** TradingView's suffix for a perpetual contract chart. */
+    private static final String PERPETUAL_SUFFIX = ".P";
 
     private Symbols() {
     }
 
     /** The normalised symbol, or empty when it cannot be one. */
     public static Optional<String> normalise(String raw) {
-        String s = raw.trim().toUpperCase(Locale.ROOT);
-        int colon = s.lastIndexOf(':');
-        if (colon >= 0) {
-            s = s.substring(colon + 1);
-        }
-        // ".P" is TradingView's suffix for a perpetual contract chart; the service trades the spot pair.
-        if (s.endsWith(".P")) {
-            s = s.substring(0, s.length() - 2);
+        String s = withoutExchange(raw);
+        if (s.endsWith(PERPETUAL_SUFFIX)) {
+            s = s.substring(0, s.length() - PERPETUAL_SUFFIX.length());
         }
         s = s.replace("-", "").replace("/", "").replace("_", "");
         return VALID.matcher(s).matches() ? Optional.of(s) : Optional.empty();
+    }
+
+    /** True when the symbol names a TradingView perpetual-futures chart (BTCUSDT.P, BINANCE:BTCUSDT.P). */
+    public static boolean isPerpetual(String raw) {
+        return withoutExchange(raw).endsWith(PERPETUAL_SUFFIX);
+    }
+
+    private static String withoutExchange(String raw) {
+        String s = raw.trim().toUpperCase(Locale.ROOT);
+        int colon = s.lastIndexOf(':');
+        return colon >= 0 ? s.substring(colon + 1) : s;
     }
 
     /** The USD-like quote currency of a normalised symbol, or empty for any other quote. */

@@ -21,13 +21,13 @@ import java.util.SplittableRandom;
  * of {@code na}), {@code {{timenow}}} timestamps, and ids unique within the run.
  */
 public final class AlertFactory {
-    /** A symbol as an alert names it, and a plausible price level for it (USD). */
+    /** A symbol as an alert names it (spot only: perpetuals are refused by default), and a plausible price level (USD). */
     record Instrument(String symbol, double level) {
     }
 
     static final List<Instrument> INSTRUMENTS = List.of(
             new Instrument("BINANCE:BTCUSDT", 65_000), new Instrument("BTCUSDT", 65_000),
-            new Instrument("BINANCE:BTCUSDT.P", 65_000), new Instrument("COINBASE:BTCUSD", 65_000),
+            new Instrument("BYBIT:BTCUSDT", 65_000), new Instrument("COINBASE:BTCUSD", 65_000),
             new Instrument("BTCUSD", 65_000), new Instrument("BINANCE:ETHUSDT", 3_400),
             new Instrument("ETHUSDT", 3_400), new Instrument("COINBASE:ETHUSD", 3_400),
             new Instrument("SOLUSDC", 150), new Instrument("BINANCE:SOLUSDT", 150));

@@ -97,6 +97,19 @@ final class WebhookEndpointTest {
     }
 
     @Test
+    void shouldTradeAPerpetualChartAsItsSpotPairOnlyWhenTheOperatorChoseSpot() throws Exception {
+        try (InProcessService spot = InProcessService.start(Map.of("PERPETUAL_SYMBOLS", "spot"))) {
+            HttpResponse<String> response = spot.webhook(alert(
+                    "\"symbol\":\"BINANCE:BTCUSDT.P\",\"action\":\"buy\",\"quantity\":0.01,\"price\":65000"));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            String orderId = json(response).path("order_id").asText();
+            JsonNode order = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> json(spot.get("/orders/" + orderId)), o -> o.path("status").asText().equals("FILLED"));
+            assertThat(order.path("symbol").asText()).isEqualTo("BTCUSDT");
+        }
+    }
+
+    @Test
     void shouldAcceptTheSignatureHeaderAndTextPlain() throws Exception {
         String body = Alerts.unsigned(Alerts.uniqueId()) + "\n";
         HttpResponse<String> response = service.post("/webhook/tradingview", body,
@@ -181,6 +194,7 @@ final class WebhookEndpointTest {
                 Arguments.of(alert("\"timestamp\":\"yesterday\",\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1"), 422, "invalid_timestamp"),
                 Arguments.of(alert(now + ",\"action\":\"buy\",\"quantity\":1,\"price\":1"), 422, "missing_symbol"),
                 Arguments.of(alert("\"symbol\":\"BTC USDT!\",\"action\":\"buy\",\"quantity\":1,\"price\":1"), 422, "invalid_symbol"),
+                Arguments.of(alert("\"symbol\":\"BINANCE:BTCUSDT.P\",\"action\":\"sell\",\"quantity\":1,\"price\":1"), 422, "perpetual_not_supported"),
                 Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"quantity\":1,\"price\":1"), 422, "missing_action"),
                 Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"hold\",\"quantity\":1,\"price\":1"), 422, "invalid_action"),
                 Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"price\":1"), 422, "missing_quantity"),

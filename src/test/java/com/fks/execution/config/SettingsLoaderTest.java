@@ -44,6 +44,7 @@ final class SettingsLoaderTest {
         assertThat(EnvironmentVariable.TRUSTED_PROXIES.defaultValue()).isEmpty();
         assertThat(EnvironmentVariable.DEFAULT_EXCHANGE.defaultValue()).isEqualTo("paper");
         assertThat(EnvironmentVariable.DATA_DIR.defaultValue()).isEqualTo("./data");
+        assertThat(EnvironmentVariable.PERPETUAL_SYMBOLS.defaultValue()).isEqualTo("refuse");
     }
 
     @Test
@@ -77,7 +78,10 @@ final class SettingsLoaderTest {
                 .containsExactly("52.89.214.238", "34.212.75.30", "54.218.53.128", "52.32.178.7", "127.0.0.1", "::1");
         assertThat(s.trustedProxies()).isEmpty();
         assertThat(s.defaultExchange()).isEqualTo(EnvironmentVariable.DEFAULT_EXCHANGE.defaultValue()).isEqualTo("paper");
-        assertThat(s.dataDir()).isEqualTo(Path.of(EnvironmentVariable.DATA_DIR.defaultValue())).isEqualTo(Path.of("./data"));
+        assertThat(s.perpetualSymbols().setting()).isEqualTo(EnvironmentVariable.PERPETUAL_SYMBOLS.defaultValue());
+        assertThat(s.perpetualSymbols()).isEqualTo(PerpetualSymbols.REFUSE);
+        assertThat(s.dataDir()).isEqualTo(Path.of(EnvironmentVariable.DATA_DIR.defaultValue()).toAbsolutePath().normalize())
+                .isEqualTo(Path.of("").toAbsolutePath().resolve("data"));
         assertThat(s.database().isEmbedded()).isTrue();
         assertThat(s.redis().isEnabled()).isFalse();
         assertThat(s.orderLease()).isEqualTo(Duration.ofSeconds(intDefault(EnvironmentVariable.ORDER_LEASE_SECONDS)));
@@ -107,7 +111,7 @@ final class SettingsLoaderTest {
         // given
         Map<String, String> env = Map.of("HTTP_PORT", "8080", "MIN_CONFIDENCE", "0.75", "MAX_ORDER_SIZE_USD", "2500.50",
                 "RATE_LIMIT_WINDOW", "10", "IP_WHITELIST", "10.0.0.0/8, 192.168.1.1", "TRUSTED_PROXIES", "172.16.0.0/12",
-                "DEFAULT_EXCHANGE", "binance", "WEBHOOK_SECRET", WEBHOOK_SECRET);
+                "DEFAULT_EXCHANGE", "binance", "WEBHOOK_SECRET", WEBHOOK_SECRET, "PERPETUAL_SYMBOLS", "Spot");
 
         // when
         Settings s = SettingsLoader.load(env);
@@ -120,7 +124,18 @@ final class SettingsLoaderTest {
         assertThat(s.ipAllowList()).extracting(Cidr::toString).containsExactly("10.0.0.0/8", "192.168.1.1");
         assertThat(s.trustedProxies()).extracting(Cidr::toString).containsExactly("172.16.0.0/12");
         assertThat(s.defaultExchange()).isEqualTo("binance");
+        assertThat(s.perpetualSymbols()).isEqualTo(PerpetualSymbols.SPOT);
         assertThat(s.webhookSecret().value()).isEqualTo(WEBHOOK_SECRET);
+    }
+
+    @Test
+    void shouldResolveDataDirToANormalisedAbsolutePath() {
+        // when
+        Settings s = SettingsLoader.load(Map.of("DATA_DIR", "./state/../data/./orders"));
+
+        // then: what the log and the banner print is where the files are, without ./ or ../
+        assertThat(s.dataDir()).isAbsolute().isEqualTo(Path.of("").toAbsolutePath().resolve("data/orders"));
+        assertThat(s.dataDir().toString()).doesNotContain("/./").doesNotContain("/../");
     }
 
     @Test
@@ -180,6 +195,8 @@ final class SettingsLoaderTest {
             "TRUSTED_PROXIES|10.0.0.0/x",
             "TRUSTED_PROXIES|*",
             "DEFAULT_EXCHANGE|kraken",
+            "PERPETUAL_SYMBOLS|futures",
+            "PERPETUAL_SYMBOLS|spot-pair",
             "ORDER_QUEUE_CAPACITY|0",
             "PAPER_FAILURE_RATE|1.5",
     })

@@ -1,5 +1,6 @@
 package com.fks.execution.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class DockerfileTest {
 
     /** Instructions with continuation lines joined and comments dropped. */
-    private static List<String> instructions() throws IOException {
+    static List<String> instructions() throws IOException {
         List<String> result = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : Files.readAllLines(Manifests.root().resolve("Dockerfile"))) {
@@ -39,7 +40,7 @@ final class DockerfileTest {
     }
 
     /** The instructions of the last stage (the image that runs). */
-    private static List<String> runtimeStage() throws IOException {
+    static List<String> runtimeStage() throws IOException {
         List<String> all = instructions();
         int lastFrom = 0;
         for (int i = 0; i < all.size(); i++) {
@@ -110,13 +111,57 @@ final class DockerfileTest {
     }
 
     @Test
-    void shouldSizeTheHeapFromTheContainerMemoryLimit() throws IOException {
-        String entrypoint = runtimeStage().stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-        Matcher m = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)").matcher(entrypoint);
-        assertThat(m.find()).as("-XX:MaxRAMPercentage in the ENTRYPOINT").isTrue();
-        assertThat(Double.parseDouble(m.group(1))).isBetween(50.0, 80.0);
-        assertThat(entrypoint).contains("-XX:+ExitOnOutOfMemoryError");
-        assertThat(entrypoint).doesNotContainPattern("-Xmx\\d");
+    void shouldBoundTheJvmsMemoryAgainstTheDeploymentsRequest() throws IOException {
+        // given the options of the image's java and the Deployment's memory request and limit
+        List<String> options = ContainerMemoryBudgetTest.imageJvmOptions();
+        JsonNode resources = ExecutionDeploymentContractTest.container(Manifests.of("k8s/manifests")).path("resources");
+        long request = mebibytes(resources.at("/requests/memory").asText());
+        long limit = mebibytes(resources.at("/limits/memory").asText());
+
+        // then the heap is sized explicitly, not as a share of the limit that a JVM would commit and keep
+        assertThat(String.join(" ", options)).doesNotContain("RAMPercentage");
+        long initialHeap = option(options, "-Xms");
+        long maxHeap = option(options, "-Xmx");
+        assertThat(initialHeap).isPositive().isLessThanOrEqualTo(maxHeap);
+        assertThat(maxHeap).as("-Xmx leaves the request room for the JVM's native memory").isLessThanOrEqualTo(request / 2);
+        // and every large area has a ceiling, together far below the limit
+        long ceilings = maxHeap + option(options, "-XX:MaxMetaspaceSize=") + option(options, "-XX:ReservedCodeCacheSize=")
+                + option(options, "-XX:MaxDirectMemorySize=");
+        assertThat(ceilings).isLessThanOrEqualTo(limit / 2);
+        // with the collector named, so a bigger node does not change the sizing behind the test's back
+        assertThat(options).anyMatch(o -> o.matches("-XX:\\+Use\\w+GC"));
+        assertThat(options).contains("-XX:+ExitOnOutOfMemoryError");
+    }
+
+    @Test
+    void shouldGiveTheReadmesLaptopCommandTheImagesHeapFlags() throws IOException {
+        // given the README's command that runs the jar
+        String command = Files.readAllLines(Manifests.root().resolve("README.md")).stream()
+                .filter(l -> l.contains("-jar target/fks-execution.jar serve")).findFirst()
+                .orElseThrow(() -> new AssertionError("README has no command that runs the jar"));
+        List<String> words = Arrays.asList(command.trim().split("\\s+"));
+
+        // then java gets the image's heap sizing and collector, not a heap sized from the laptop's memory
+        List<String> heap = ContainerMemoryBudgetTest.imageJvmOptions().stream()
+                .filter(o -> o.matches("-Xm[sxn]\\d+[mMgG]|-XX:\\+Use\\w+GC")).toList();
+        assertThat(heap).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(words.subList(words.indexOf("java"), words.indexOf("-jar"))).containsAll(heap);
+    }
+
+    /** The size an option like -Xmx256m or -XX:MaxMetaspaceSize=128m gives, in MiB. */
+    private static long option(List<String> options, String prefix) {
+        String value = options.stream().filter(o -> o.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in the ENTRYPOINT: " + options))
+                .substring(prefix.length());
+        Matcher m = Pattern.compile("(\\d+)([mMgG])").matcher(value);
+        assertThat(m.matches()).as("%s%s in m or g", prefix, value).isTrue();
+        return Long.parseLong(m.group(1)) * (m.group(2).equalsIgnoreCase("g") ? 1024 : 1);
+    }
+
+    private static long mebibytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Mi|Gi)").matcher(quantity);
+        assertThat(m.matches()).as("memory quantity %s", quantity).isTrue();
+        return Long.parseLong(m.group(1)) * (m.group(2).equals("Gi") ? 1024 : 1);
     }
 
     @Test

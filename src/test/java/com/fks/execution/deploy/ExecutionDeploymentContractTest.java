@@ -245,7 +245,8 @@ final class ExecutionDeploymentContractTest {
             assertThat(hpa.path("maxReplicas").asInt()).isEqualTo(10);
             Map<String, Integer> utilisation = new HashMap<>();
             hpa.path("metrics").forEach(m -> utilisation.put(m.at("/resource/name").asText(), m.at("/resource/target/averageUtilization").asInt()));
-            assertThat(utilisation).containsExactlyInAnyOrderEntriesOf(Map.of("cpu", 70, "memory", 80));
+            // CPU only: the JVM's memory is bounded by its flags and does not follow load (ContainerMemoryBudgetTest)
+            assertThat(utilisation).containsExactlyInAnyOrderEntriesOf(Map.of("cpu", 70));
             assertThat(hpa.at("/behavior/scaleUp/selectPolicy").asText()).isEqualTo("Min");
             assertThat(policies(hpa.at("/behavior/scaleUp/policies"))).containsExactlyInAnyOrder("Percent 100/30", "Pods 2/30");
             assertThat(policies(hpa.at("/behavior/scaleDown/policies"))).containsExactly("Percent 50/60");

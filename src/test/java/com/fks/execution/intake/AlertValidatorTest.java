@@ -2,6 +2,7 @@ package com.fks.execution.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fks.execution.config.PerpetualSymbols;
 import com.fks.execution.exchange.OrderType;
 import com.fks.execution.exchange.Side;
 import org.junit.jupiter.api.Test;
@@ -87,8 +88,6 @@ final class AlertValidatorTest {
             "BTCUSDT, BTCUSDT",
             "BINANCE:BTCUSDT, BTCUSDT",
             "btc-usdt, BTCUSDT",
-            "BTCUSDT.P, BTCUSDT",
-            "BINANCE:BTCUSDT.P, BTCUSDT",
             "btc/usdt, BTCUSDT",
             "COINBASE:ETH-USD, ETHUSD",
             "'  ethusdc  ', ETHUSDC",
@@ -99,6 +98,51 @@ final class AlertValidatorTest {
 
         // then
         assertThat(alert.symbol()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BTCUSDT.P", "BINANCE:BTCUSDT.P", "bybit:ethusdt.p"})
+    void shouldRefuseAPerpetualSymbolByDefault(String raw) {
+        // when
+        AlertRejectedException e = rejected("{\"symbol\":\"" + raw + "\",\"action\":\"sell\",\"quantity\":1,\"price\":1}");
+
+        // then: a perpetual strategy's sell is a short, which spot cannot be
+        assertThat(e.reason()).isEqualTo(RejectionReason.PERPETUAL_NOT_SUPPORTED);
+        assertThat(e.reason().httpStatus()).isEqualTo(422);
+        assertThat(e.reason().kind()).isEqualTo(RejectionReason.Kind.VALIDATION);
+        assertThat(e.getMessage()).contains("PERPETUAL_SYMBOLS=spot");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "BTCUSDT.P, BTCUSDT",
+            "BINANCE:BTCUSDT.P, BTCUSDT",
+            "bybit:ethusdt.p, ETHUSDT",
+    })
+    void shouldTradeThePerpetualsSpotPairWhenTheOperatorChoseSpot(String raw, String expected) throws Exception {
+        // given
+        AlertValidator spot = new AlertValidator(parser.mapper(), "paper", PerpetualSymbols.SPOT, nanFields::add);
+
+        // when
+        Alert alert = spot.validate(body("{\"symbol\":\"" + raw + "\",\"action\":\"buy\",\"quantity\":1,\"price\":1}"),
+                null);
+
+        // then
+        assertThat(alert.symbol()).isEqualTo(expected);
+    }
+
+    @Test
+    void shouldRefuseAPerpetualWithTheExplicitRefuseSetting() {
+        // given
+        AlertValidator refuse = new AlertValidator(parser.mapper(), "paper", PerpetualSymbols.REFUSE, nanFields::add);
+
+        // when
+        AlertRejectedException e = catchThrowableOfType(AlertRejectedException.class, () -> refuse.validate(
+                body("{\"symbol\":\"BTCUSDT.P\",\"action\":\"buy\",\"quantity\":1,\"price\":1}"), null));
+
+        // then
+        assertThat(e).isNotNull();
+        assertThat(e.reason()).isEqualTo(RejectionReason.PERPETUAL_NOT_SUPPORTED);
     }
 
     @ParameterizedTest

@@ -38,6 +38,20 @@ final class SymbolsTest {
         assertThat(Symbols.normalise(raw)).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"BTCUSDT.P", "BINANCE:BTCUSDT.P", "bybit:ethusdt.p", " BTCUSDT.P "})
+    void shouldRecognisePerpetualCharts(String raw) {
+        // when / then
+        assertThat(Symbols.isPerpetual(raw)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BTCUSDT", "BINANCE:BTCUSDT", "BTC-USD", "PUSDT", "BTCUSDTP", "BINANCE.P:BTCUSDT"})
+    void shouldNotTakeASpotSymbolForAPerpetual(String raw) {
+        // when / then
+        assertThat(Symbols.isPerpetual(raw)).isFalse();
+    }
+
     @Test
     void shouldAcceptTheLongestAllowedSymbol() {
         // when / then: 24 characters

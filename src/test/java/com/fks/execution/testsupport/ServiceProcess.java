@@ -23,7 +23,11 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
     public static final String SECRET = "test-webhook-secret-0123456789";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** Small and quick to start: most tests care about behaviour, not about the image's memory sizing. */
+    private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
 
+    private final List<String> jvmOptions;
     private final Map<String, String> env;
     private final Path dataDir;
     private final Path log;
@@ -33,7 +37,9 @@ public final class ServiceProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    private ServiceProcess(Map<String, String> env, Path dataDir, int httpPort, int metricsPort) throws IOException {
+    private ServiceProcess(List<String> jvmOptions, Map<String, String> env, Path dataDir, int httpPort,
+                           int metricsPort) throws IOException {
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.env = env;
         this.dataDir = dataDir;
         this.httpPort = httpPort;
@@ -46,6 +52,11 @@ public final class ServiceProcess implements AutoCloseable {
      * WEBHOOK_SECRET {@link #SECRET}, IP_WHITELIST loopback, a temporary DATA_DIR, free HTTP and metrics ports.
      */
     public static ServiceProcess start(Map<String, String> overrides) throws IOException {
+        return start(TEST_JVM_OPTIONS, overrides);
+    }
+
+    /** As {@link #start(Map)}, with these JVM options instead of the tests' small defaults. */
+    public static ServiceProcess start(List<String> jvmOptions, Map<String, String> overrides) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("WEBHOOK_SECRET", SECRET);
         env.put("IP_WHITELIST", "127.0.0.1,::1");
@@ -57,7 +68,7 @@ public final class ServiceProcess implements AutoCloseable {
         int metrics = env.containsKey("METRICS_PORT") ? Integer.parseInt(env.get("METRICS_PORT")) : freePort();
         env.put("HTTP_PORT", Integer.toString(http));
         env.put("METRICS_PORT", Integer.toString(metrics));
-        ServiceProcess service = new ServiceProcess(env, dataDir, http, metrics);
+        ServiceProcess service = new ServiceProcess(jvmOptions, env, dataDir, http, metrics);
         service.launch();
         return service;
     }
@@ -123,9 +134,7 @@ public final class ServiceProcess implements AutoCloseable {
     private void launch() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("com.fks.execution.app.Main");
