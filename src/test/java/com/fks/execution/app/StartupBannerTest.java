@@ -48,7 +48,7 @@ final class StartupBannerTest {
                 .contains("$(cat '" + expectedDataDir.resolve("webhook-secret") + "')")
                 .doesNotContain("/./").doesNotContain("/../");
         // the JSON log writes / as \/
-        assertThat(output).contains("embedded H2 in " + expectedDataDir.toString().replace("/", "\\/") + ",")
+        assertThat(output).contains("embedded journal in " + expectedDataDir.toString().replace("/", "\\/") + ",")
                 .doesNotContain("\\/.\\/").doesNotContain("\\/..\\/");
     }
 
