@@ -9,6 +9,10 @@ import java.util.concurrent.CountDownLatch;
  * talks to it over loopback as it would to Binance (signed requests, filters, fills). Knows the API key and secret
  * given as arguments and every spot pair the traffic generator sends, each filled at about the generator's price
  * level; prints {@code BASE_URL=http://127.0.0.1:port} and then {@code READY}, and runs until stopped.
+ * <p>
+ * LIMIT orders fill as they arrive: left resting (the generator's limits are 0.1 % off the close), each would be
+ * looked up again and again at weight 4, and within seconds at 150 alerts/s the service would spend the minute's
+ * request weight on lookups and stop placing orders: a measure of the test exchange, not of the service.
  */
 public final class BinanceTestExchangeMain {
     /** The generator's pairs (after the service strips EXCHANGE: and .P) and their price levels. */
@@ -30,6 +34,7 @@ public final class BinanceTestExchangeMain {
                 // the generator's orders go up to 2,000 USD: 13 SOL, more than BTCUSDT's market lot maximum
                 new BigDecimal("100000"), btc.tickSize(), btc.minPrice(), btc.maxPrice(), btc.minNotional(),
                 btc.applyMinToMarket(), new BigDecimal(price))));
+        exchange.fillLimitOrdersOnArrival(true);
         Runtime.getRuntime().addShutdownHook(new Thread(exchange::close, "binance-test-exchange-stop"));
         System.out.println("BASE_URL=" + exchange.baseUrl());
         System.out.println("READY");
