@@ -2,58 +2,122 @@ package com.fks.execution.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fks.execution.traffic.OutcomeLog;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Reads GET /orders/{id} answers (one JSON per line) and prints the p50/p99/max of received → submitted,
- * the time from an alert's arrival to the exchange's acknowledgement, taken from each order's own history.
+ * For scripts/bench/run: reads a traffic generator --out file, fetches each accepted alert's order
+ * ({@code GET /orders/{id}}) and prints the p50/p99/max of two delays to the exchange's acknowledgement, both
+ * from each order's own history: from the alert's arrival (received) and from the time the generator had the
+ * alert due (the --out file's due_at, same machine, same clock). The acknowledgement is the order's first step
+ * the engine counts as one (submitted, filled, partially filled or canceled).
+ * <p>
+ * Usage: {@code AckLatency BASE_URL OUT_FILE [MAX_ORDERS]}. Prints one line for people, then one
+ * {@code key=value} line for the script.
  */
 public final class AckLatency {
+    private static final List<String> ACKNOWLEDGED = List.of("submitted", "filled", "partially_filled", "canceled");
+    /** Orders not yet acknowledged when first read (still queued) are read again for this long. */
+    private static final Duration SETTLE = Duration.ofSeconds(15);
+
+    private record Sent(String orderId, Instant due) {
+    }
+
     private AckLatency() {
     }
 
     public static void main(String[] args) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<Long> micros = new ArrayList<>();
-        int unfinished = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode order = json.readTree(line);
-                JsonNode timestamps = order.path("timestamps");
-                if (!timestamps.has("received") || !timestamps.has("submitted")) {
-                    unfinished++;
-                    continue;
-                }
-                Duration took = Duration.between(Instant.parse(timestamps.get("received").asText()),
-                        Instant.parse(timestamps.get("submitted").asText()));
-                micros.add(took.toNanos() / 1000);
+        if (args.length < 2) {
+            System.err.println("usage: AckLatency BASE_URL OUT_FILE [MAX_ORDERS]");
+            System.exit(2);
+        }
+        String base = args[0];
+        int max = args.length > 2 ? Integer.parseInt(args[2]) : Integer.MAX_VALUE;
+        List<Sent> sent = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
+            if (line.isBlank() || line.equals(OutcomeLog.HEADER) || line.startsWith("alert_id\t")) {
+                continue;
+            }
+            OutcomeLog.Line outcome = OutcomeLog.Line.parse(line);
+            if (outcome.status() == 202 && outcome.orderId() != null && sent.size() < max) {
+                sent.add(new Sent(outcome.orderId(), outcome.dueAt()));
             }
         }
-        Collections.sort(micros);
-        if (micros.isEmpty()) {
-            System.out.println("no acknowledged orders (" + unfinished + " without an acknowledgement)");
-            return;
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        ObjectMapper json = new ObjectMapper();
+        List<Long> fromReceived = new ArrayList<>();
+        List<Long> fromDue = new ArrayList<>();
+        List<Sent> pending = sent;
+        long settleUntil = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            List<Sent> notYet = new ArrayList<>();
+            for (Sent s : pending) {
+                HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/orders/" + s.orderId()))
+                        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                Instant ack = null;
+                Instant received = null;
+                if (answer.statusCode() == 200) {
+                    JsonNode timestamps = json.readTree(answer.body()).path("timestamps");
+                    received = timestamps.hasNonNull("received") ? Instant.parse(timestamps.get("received").asText()) : null;
+                    for (String status : ACKNOWLEDGED) {
+                        if (timestamps.hasNonNull(status)) {
+                            Instant at = Instant.parse(timestamps.get(status).asText());
+                            ack = ack == null || at.isBefore(ack) ? at : ack;
+                        }
+                    }
+                }
+                if (ack == null || received == null) {
+                    notYet.add(s);
+                    continue;
+                }
+                fromReceived.add(Duration.between(received, ack).toNanos() / 1_000);
+                if (s.due() != null) {
+                    fromDue.add(Duration.between(s.due(), ack).toNanos() / 1_000);
+                }
+            }
+            pending = notYet;
+            if (pending.isEmpty() || System.nanoTime() > settleUntil) {
+                break;
+            }
+            Thread.sleep(500);
         }
-        System.out.printf("orders %d (not acknowledged: %d); received -> acknowledged p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                        + " (store timestamps have millisecond resolution)%n",
-                micros.size(), unfinished, at(micros, 0.50) / 1000.0, at(micros, 0.99) / 1000.0,
-                micros.get(micros.size() - 1) / 1000.0);
+        Collections.sort(fromReceived);
+        Collections.sort(fromDue);
+        System.out.printf(Locale.ROOT, "orders %d (not acknowledged after %d s: %d); received -> acknowledged %s;"
+                        + " alert due -> acknowledged %s (order timestamps have millisecond resolution)%n",
+                sent.size(), SETTLE.toSeconds(), pending.size(), describe(fromReceived), describe(fromDue));
+        System.out.printf(Locale.ROOT, "orders=%d unacknowledged=%d received_p50_ms=%s received_p99_ms=%s"
+                        + " due_p50_ms=%s due_p99_ms=%s%n", sent.size(), pending.size(),
+                ms(fromReceived, 0.50), ms(fromReceived, 0.99), ms(fromDue, 0.50), ms(fromDue, 0.99));
     }
 
-    private static long at(List<Long> sorted, double quantile) {
+    private static String describe(List<Long> sorted) {
+        if (sorted.isEmpty()) {
+            return "(none)";
+        }
+        return "p50 " + ms(sorted, 0.50) + " ms, p99 " + ms(sorted, 0.99) + " ms, max "
+                + String.format(Locale.ROOT, "%.1f", sorted.get(sorted.size() - 1) / 1000.0) + " ms";
+    }
+
+    private static String ms(List<Long> sorted, double quantile) {
+        if (sorted.isEmpty()) {
+            return "-";
+        }
         int index = (int) Math.ceil(quantile * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+        return String.format(Locale.ROOT, "%.1f", sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1000.0);
     }
 }

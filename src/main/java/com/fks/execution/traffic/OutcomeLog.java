@@ -6,14 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 
 /**
  * The --out file: one tab-separated line per alert sent, after a header line, so a check can hold every
  * 202 against the exchange's own record:
- * {@code alert_id  kind  status  reason  order_id  latency_ms}; "-" where there is no value, status 0 for no answer.
+ * {@code alert_id  kind  status  reason  order_id  latency_ms  due_at}; "-" where there is no value, status 0 for no
+ * answer. {@code due_at} is when the alert was due (open loop) or sent (closed loop), an ISO-8601 instant in
+ * microseconds: an order's own history on the same machine can be measured from it (alert due → acknowledged).
  */
 public final class OutcomeLog implements AutoCloseable {
-    public static final String HEADER = "alert_id\tkind\tstatus\treason\torder_id\tlatency_ms";
+    public static final String HEADER = "alert_id\tkind\tstatus\treason\torder_id\tlatency_ms\tdue_at";
 
     private final BufferedWriter writer;
 
@@ -36,11 +39,15 @@ public final class OutcomeLog implements AutoCloseable {
         try {
             writer.write(clean(o.alertId()) + '\t' + o.kind().label() + '\t' + o.status() + '\t' + clean(o.reason())
                     + '\t' + clean(o.orderId()) + '\t' + String.format(java.util.Locale.ROOT, "%.3f",
-                    o.latencyNanos() / 1e6));
+                    o.latencyNanos() / 1e6) + '\t' + dueAt(o.dueEpochMicros()));
             writer.newLine();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the --out file", e);
         }
+    }
+
+    static Instant dueAt(long epochMicros) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000), Math.floorMod(epochMicros, 1_000_000) * 1_000L);
     }
 
     private static String clean(String value) {
@@ -55,14 +62,15 @@ public final class OutcomeLog implements AutoCloseable {
         writer.close();
     }
 
-    /** One parsed line of an --out file. */
-    public record Line(String alertId, String kind, int status, String reason, String orderId) {
+    /** One parsed line of an --out file; {@code dueAt} is null in a file written before that column existed. */
+    public record Line(String alertId, String kind, int status, String reason, String orderId, Instant dueAt) {
         public static Line parse(String line) {
             String[] f = line.split("\t", -1);
             if (f.length < 5) {
                 throw new IllegalArgumentException("not an --out line: " + line);
             }
-            return new Line(f[0], f[1], Integer.parseInt(f[2]), f[3], f[4].equals("-") ? null : f[4]);
+            Instant due = f.length > 6 && !f[6].equals("-") ? Instant.parse(f[6]) : null;
+            return new Line(f[0], f[1], Integer.parseInt(f[2]), f[3], f[4].equals("-") ? null : f[4], due);
         }
     }
 }

@@ -72,7 +72,7 @@ public final class TrafficCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as one JSON object instead of a table.")
     private boolean json;
 
-    @Option(names = "--out", description = "Write one tab-separated line per alert: alert_id kind status reason order_id latency_ms.")
+    @Option(names = "--out", description = "Write one tab-separated line per alert: alert_id kind status reason order_id latency_ms due_at.")
     private Path out;
 
     @Option(names = "--expect-errors", description = "Exit 0 even when answers were 5xx or requests got no answer.")

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,7 @@ public final class TrafficRunner {
     private final AtomicReferenceArray<OutgoingAlert> recentAccepted = new AtomicReferenceArray<>(RECENT_ACCEPTED);
     private final AtomicLong acceptedCount = new AtomicLong();
     private long startNanos;
+    private long startEpochMicros;
     private long endNanos;
 
     public TrafficRunner(Plan plan, AlertFactory factory, OutcomeLog outLog) {
@@ -74,6 +76,8 @@ public final class TrafficRunner {
         ScheduledExecutorService ticker = progress == null ? null
                 : Executors.newSingleThreadScheduledExecutor(daemonThreads("traffic-progress"));
         startNanos = System.nanoTime();
+        Instant wallStart = Instant.now();
+        startEpochMicros = wallStart.getEpochSecond() * 1_000_000 + wallStart.getNano() / 1_000;
         long deadline = plan.duration() == null ? Long.MAX_VALUE : startNanos + plan.duration().toNanos();
         if (ticker != null) {
             ticker.scheduleAtFixedRate(() -> progress.print("\r" + progressLine()), 1, 1, TimeUnit.SECONDS);
@@ -161,6 +165,7 @@ public final class TrafficRunner {
     }
 
     private Outcome send(OutgoingAlert alert, long dueNanos) {
+        long dueMicros = startEpochMicros + (dueNanos - startNanos) / 1_000;
         HttpRequest.Builder request = HttpRequest.newBuilder(plan.url())
                 .timeout(plan.timeout())
                 .header("Content-Type", alert.contentType())
@@ -182,16 +187,18 @@ public final class TrafficRunner {
             } catch (IOException e) {
                 reason = "unreadable_answer";
             }
-            return new Outcome(alert.alertId(), alert.kind(), response.statusCode(), reason, orderId, latency);
+            return new Outcome(alert.alertId(), alert.kind(), response.statusCode(), reason, orderId, latency,
+                    dueMicros);
         } catch (HttpTimeoutException e) {
-            return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.TIMEOUT, null, System.nanoTime() - dueNanos);
+            return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.TIMEOUT, null, System.nanoTime() - dueNanos,
+                    dueMicros);
         } catch (IOException e) {
             return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.CONNECTION_ERROR, null,
-                    System.nanoTime() - dueNanos);
+                    System.nanoTime() - dueNanos, dueMicros);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(alert.alertId(), alert.kind(), 0, Outcome.CONNECTION_ERROR, null,
-                    System.nanoTime() - dueNanos);
+                    System.nanoTime() - dueNanos, dueMicros);
         }
     }
 

@@ -152,6 +152,7 @@ public final class BinanceTestExchange extends TestExchangeServer {
     private final Map<Long, Integer> weightByMinute = new ConcurrentHashMap<>();
     private volatile Duration serverClockSkew = Duration.ZERO;
     private volatile int usedWeightBaseline;
+    private volatile boolean fillLimitOrdersOnArrival;
 
     private BinanceTestExchange(Clock clock) {
         super(clock);
@@ -184,6 +185,15 @@ public final class BinanceTestExchange extends TestExchangeServer {
     /** Weight other clients behind the same IP have used: added to X-MBX-USED-WEIGHT-1M. */
     public BinanceTestExchange setUsedWeightBaseline(int weight) {
         this.usedWeightBaseline = weight;
+        return this;
+    }
+
+    /**
+     * LIMIT orders fill at their price as they arrive instead of resting (the benchmark's exchange: a resting
+     * order is looked up again and again, and those lookups would spend the minute's request weight).
+     */
+    public BinanceTestExchange fillLimitOrdersOnArrival(boolean fill) {
+        this.fillLimitOrdersOnArrival = fill;
         return this;
     }
 
@@ -426,6 +436,8 @@ public final class BinanceTestExchange extends TestExchangeServer {
                     serverMillis());
             if ("MARKET".equals(type)) {
                 order.fill(spec.marketPrice());
+            } else if (fillLimitOrdersOnArrival) {
+                order.fill(price);
             }
             allOrders.add(order);
             latestByClientOrderId.put(clientOrderId, order);
@@ -435,7 +447,8 @@ public final class BinanceTestExchange extends TestExchangeServer {
         if ("FULL".equals(params.get("newOrderRespType"))) {
             ArrayNode fills = answer.putArray("fills");
             if ("FILLED".equals(order.status)) {
-                fills.addObject().put("price", s(spec.marketPrice())).put("qty", s(order.quantity))
+                fills.addObject().put("price", s(order.price != null ? order.price : spec.marketPrice()))
+                        .put("qty", s(order.quantity))
                         .put("commission", "0").put("commissionAsset", "BNB").put("tradeId", order.orderId);
             }
         }

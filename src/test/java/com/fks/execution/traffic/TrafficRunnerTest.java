@@ -3,15 +3,24 @@ package com.fks.execution.traffic;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The generator's timing, against a stand-in server whose speed the test controls. */
 final class TrafficRunnerTest {
@@ -90,5 +99,35 @@ final class TrafficRunnerTest {
         // then each waited only for its own answer
         assertThat(run.json().at("/latency_ms/p50").asDouble()).isBetween(190.0, 1_000.0);
         assertThat(run.json().at("/responses/202/accepted").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldWriteEachAlertsWallClockDueTimeToTheOutFile(@TempDir Path tmp) throws Exception {
+        // given a fast server
+        String url = serve(0);
+        Path out = tmp.resolve("out.tsv");
+        Instant before = Instant.now();
+
+        // when 50 alerts/s are due for 1 s, with an --out file
+        ServiceRecords.TrafficRun run = ServiceRecords.traffic("--url", url, "--secret", "traffic-runner-test-secret",
+                "--rate", "50/s", "--duration", "1s", "--concurrent", "4", "--out", out.toString());
+        Instant after = Instant.now();
+
+        // then every line carries its due time on the wall clock, inside the run, one 20 ms step per alert
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        assertThat(lines.get(0).split("\t")).endsWith("due_at");
+        Map<Long, Instant> dueBySeq = new TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\t", -1);
+            assertThat(f).as(line).hasSize(7);
+            String alertId = f[0];
+            dueBySeq.put(Long.parseLong(alertId.substring(alertId.lastIndexOf('-') + 1)), Instant.parse(f[6]));
+        }
+        assertThat(dueBySeq).hasSize(50);
+        Instant first = dueBySeq.get(0L);
+        assertThat(first).isBetween(before, after);
+        dueBySeq.forEach((seq, due) -> assertThat(Duration.between(first, due).toNanos() / 1_000)
+                .as("alert %d", seq).isCloseTo(seq * 20_000, within(1L)));
     }
 }
