@@ -124,7 +124,12 @@ final class HttpApi {
             // so keeps a client from sending its next request on a connection about to close.
             ctx.header("Connection", "close");
         }
-        json(ctx, response.status(), response.body());
+        // Written straight to the response, not through ctx.result(): Javalin copies a result through a
+        // buffer of its own for every response (about 30 KB allocated per webhook, measured with JFR).
+        byte[] bytes = mapper.writeValueAsBytes(response.body());
+        ctx.status(response.status()).contentType("application/json");
+        ctx.res().setContentLength(bytes.length);
+        ctx.res().getOutputStream().write(bytes);
     }
 
     private void ready(Context ctx) {

@@ -266,6 +266,11 @@ public final class JournalOrderStore implements OrderStore {
         }
     }
 
+    /** Waits until the view has every event forced so far; false if it did not within the time. */
+    boolean awaitViewCaughtUp(long timeoutMillis) {
+        return core().projector.awaitCaughtUp(timeoutMillis);
+    }
+
     /** How many journal forces and records so far (for the benchmarks and tests). */
     public long forces() {
         return core().forces.get();

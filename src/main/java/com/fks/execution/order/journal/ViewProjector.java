@@ -32,6 +32,7 @@ final class ViewProjector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewProjector.class);
     private static final int MAX_EVENTS_PER_TRANSACTION = 16_384;
     private static final int DETAIL_LIMIT = 1000;
+    private static final long COALESCE_MILLIS = 20;
 
     /**
      * An event as forced to the journal: {@code end} is the position just past it, {@code state} the order as it
@@ -115,6 +116,9 @@ final class ViewProjector implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                // A short wait lets an order's next steps (SUBMITTING, FILLED: a few ms later on a fast venue)
+                // join its acceptance, so most orders are one row insert, not an insert and updates.
+                sleepQuietly(COALESCE_MILLIS);
                 queue.drainTo(batch, MAX_EVENTS_PER_TRANSACTION - 1);
             }
             try {

@@ -104,8 +104,7 @@ final class JournalMemoryTest {
 
     /** Heap used after the view has caught up and a full GC. */
     private static long usedAfterGc(JournalOrderStore store) {
-        await().atMost(Duration.ofMinutes(2)).until(() -> store.find(id(0)).isPresent());
-        store.recent(1);
+        await().atMost(Duration.ofMinutes(3)).until(() -> store.awaitViewCaughtUp(1000));
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
