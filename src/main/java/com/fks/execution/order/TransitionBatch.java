@@ -1,0 +1,158 @@
+package com.fks.execution.order;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Applies a group's transitions with one statement for all of them (each still only if its order is in the
+ * expected status and held by the caller), then writes the events of those that applied in one insert.
+ */
+final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.Request, Boolean> {
+    /** The columns of the VALUES list the PostgreSQL update joins with, in binding order. */
+    private static final String VALUES_COLUMNS = "position, order_id, from_status, lease_owner, to_status, reason, "
+            + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, release_lease";
+
+    record Request(String orderId, String owner, OrderUpdate update, Instant at) {
+    }
+
+    @Override
+    public List<Boolean> run(Connection c, List<Request> requests) throws SQLException {
+        boolean postgres = MultiRow.postgres(c);
+        Boolean[] applied = new Boolean[requests.size()];
+        List<EventRows.Row> events = new ArrayList<>();
+        for (List<Integer> round : MultiRow.rounds(requests, Request::orderId)) {
+            boolean[] done = postgres ? updateOnPostgres(c, requests, round) : updateOnH2(c, requests, round);
+            for (int j = 0; j < round.size(); j++) {
+                Request r = requests.get(round.get(j));
+                applied[round.get(j)] = done[j];
+                if (done[j]) {
+                    addEvents(r, events);
+                }
+            }
+        }
+        EventRows.insert(c, events);
+        return Arrays.asList(applied);
+    }
+
+    /**
+     * One UPDATE joined with the round's rows; RETURNING names the rows that applied. In order id order, so
+     * two replicas' groups lock shared rows (an order changing owner) in the same order.
+     */
+    private static boolean[] updateOnPostgres(Connection c, List<Request> requests, List<Integer> round)
+            throws SQLException {
+        List<Integer> positions = new ArrayList<>(round.size());
+        for (int j = 0; j < round.size(); j++) {
+            positions.add(j);
+        }
+        positions.sort(Comparator.comparing(j -> requests.get(round.get(j)).orderId()));
+        boolean[] done = new boolean[round.size()];
+        try (PreparedStatement ps = c.prepareStatement("UPDATE orders AS o SET status = v.to_status, "
+                + "reason = COALESCE(v.reason, o.reason), detail = COALESCE(v.detail, o.detail), "
+                + "exchange_order_id = COALESCE(v.exchange_order_id, o.exchange_order_id), "
+                + "executed_quantity = COALESCE(v.executed_quantity, o.executed_quantity), "
+                + "average_price = COALESCE(v.average_price, o.average_price), "
+                + "attempts = o.attempts + v.attempts_added, updated_at = v.at_millis, "
+                + "lease_owner = CASE WHEN v.release_lease THEN NULL ELSE o.lease_owner END, "
+                + "lease_until = CASE WHEN v.release_lease THEN NULL ELSE o.lease_until END "
+                + "FROM (VALUES " + MultiRow.placeholders(13, round.size()) + ") AS v(" + VALUES_COLUMNS + ") "
+                + "WHERE o.order_id = v.order_id AND o.status = v.from_status AND o.lease_owner = v.lease_owner "
+                + "RETURNING v.position")) {
+            int p = 1;
+            for (int j : positions) {
+                Request r = requests.get(round.get(j));
+                ps.setInt(p++, j);
+                ps.setString(p++, r.orderId());
+                ps.setString(p++, r.update().from().name());
+                ps.setString(p++, r.owner());
+                p = bindChange(ps, p, r);
+                ps.setBoolean(p++, r.update().to().isFinal());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    done[rs.getInt(1)] = true;
+                }
+            }
+        }
+        return done;
+    }
+
+    /** H2 has no UPDATE ... FROM with RETURNING: one JDBC batch, whose counts say which rows applied. */
+    private static boolean[] updateOnH2(Connection c, List<Request> requests, List<Integer> round) throws SQLException {
+        boolean[] done = new boolean[round.size()];
+        try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
+                + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
+                + "exchange_order_id = COALESCE(?, exchange_order_id), "
+                + "executed_quantity = COALESCE(?, executed_quantity), average_price = COALESCE(?, average_price), "
+                + "attempts = attempts + ?, updated_at = ?, "
+                + "lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END, "
+                + "lease_until = CASE WHEN ? THEN NULL ELSE lease_until END "
+                + "WHERE order_id = ? AND status = ? AND lease_owner = ?")) {
+            for (int i : round) {
+                Request r = requests.get(i);
+                int p = bindChange(ps, 1, r);
+                ps.setBoolean(p++, r.update().to().isFinal());
+                ps.setBoolean(p++, r.update().to().isFinal());
+                ps.setString(p++, r.orderId());
+                ps.setString(p++, r.update().from().name());
+                ps.setString(p, r.owner());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int j = 0; j < counts.length; j++) {
+                done[j] = counts[j] == 1;
+            }
+        }
+        return done;
+    }
+
+    /** Binds to_status, reason, detail, exchange order id, executed quantity, average price, attempts, time. */
+    private static int bindChange(PreparedStatement ps, int p, Request r) throws SQLException {
+        OrderUpdate u = r.update();
+        ps.setString(p++, u.to().name());
+        ps.setString(p++, u.reason());
+        ps.setString(p++, EventRows.truncate(u.detail()));
+        ps.setString(p++, u.exchangeOrderId());
+        ps.setBigDecimal(p++, u.executedQuantity());
+        ps.setBigDecimal(p++, u.averagePrice());
+        ps.setInt(p++, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
+        ps.setLong(p++, r.at().toEpochMilli());
+        return p;
+    }
+
+    private static void addEvents(Request r, List<EventRows.Row> events) {
+        OrderUpdate u = r.update();
+        long at = r.at().toEpochMilli();
+        if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
+                && u.to() != OrderStatus.FAILED) {
+            // The exchange acknowledged and settled the order in one answer: the acknowledgement is still a
+            // step of the order's history.
+            events.add(new EventRows.Row(r.orderId(), OrderStatus.SUBMITTED.name(), at, null));
+        }
+        events.add(new EventRows.Row(r.orderId(), u.to().name(), at, eventDetail(u)));
+    }
+
+    private static String eventDetail(OrderUpdate u) {
+        StringBuilder detail = new StringBuilder();
+        if (u.reason() != null) {
+            detail.append(u.reason());
+        }
+        if (u.detail() != null) {
+            detail.append(detail.length() > 0 ? ": " : "").append(u.detail());
+        }
+        if (u.executedQuantity() != null && u.executedQuantity().signum() > 0) {
+            detail.append(detail.length() > 0 ? "; " : "").append("executed ")
+                    .append(u.executedQuantity().stripTrailingZeros().toPlainString());
+            if (u.averagePrice() != null) {
+                detail.append(" @ ").append(u.averagePrice().stripTrailingZeros().toPlainString());
+            }
+        }
+        return detail.length() == 0 ? null : detail.toString();
+    }
+}
