@@ -70,7 +70,8 @@ public final class StoreWriteBench {
         }
         try {
             ConcurrentLinkedQueue<String[]> recorded = new ConcurrentLinkedQueue<>();
-            run(owners, threads, warmUp, "warm-up", recorded, false);
+            run(owners, threads, warmUp, "warm-up records", recorded, false);
+            run(owners, threads, warmUp, "warm-up transitions", recorded, true);
             recorded.clear();
             double records = run(owners, threads, seconds, "records", recorded, false);
             double transitions = run(owners, threads, seconds, "transitions", recorded, true);
