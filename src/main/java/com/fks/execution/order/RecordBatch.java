@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,9 +15,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Records a group's orders with one statement per table rather than several per order: the alert ids are
- * claimed together, the duplicates among them looked up together, then the new orders, their alerts and their
- * RECEIVED and ACCEPTED events go in as one multi-row insert each.
+ * Records a group's orders with a statement or a few for the whole group rather than several per order: the
+ * alert ids are claimed together, and the new orders, their alerts and their RECEIVED and ACCEPTED events go in
+ * as one multi-row insert each (on PostgreSQL all in the claiming statement); the duplicates among them, if any,
+ * are looked up together.
  */
 final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, RecordResult> {
     private static final String[] ORDER_COLUMNS = {"order_id", "alert_id", "client_order_id", "exchange", "symbol",
@@ -55,7 +55,8 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
 
     /** A round has each alert id once. */
     private static RecordResult[] recordRound(Connection c, List<Request> round, boolean postgres) throws SQLException {
-        Set<String> claimed = postgres ? claimOnPostgres(c, round) : claimOnH2(c, round);
+        // On PostgreSQL the statement that claims the ids also inserts the orders of those it claimed.
+        Set<String> claimed = postgres ? claimAndInsertOnPostgres(c, round) : claimOnH2(c, round);
         RecordResult[] results = new RecordResult[round.size()];
         List<Request> taken = new ArrayList<>();
         for (Request r : round) {
@@ -63,35 +64,75 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 taken.add(r);
             }
         }
+        Set<String> takenOver = new HashSet<>();
         if (!taken.isEmpty()) {
-            resolveTaken(c, taken, claimed, round, results);
+            resolveTaken(c, taken, takenOver, round, results);
         }
-        List<Request> fresh = new ArrayList<>();
+        List<Request> toInsert = new ArrayList<>();
         for (int i = 0; i < round.size(); i++) {
+            Request r = round.get(i);
             if (results[i] == null) {
-                fresh.add(round.get(i));
-                results[i] = new RecordResult.Recorded(round.get(i).order().orderId());
+                results[i] = new RecordResult.Recorded(r.order().orderId());
+                if (takenOver.contains(r.alertId()) || !postgres) {
+                    toInsert.add(r);
+                }
             }
         }
-        if (!fresh.isEmpty()) {
-            insertOrders(c, fresh);
+        if (!toInsert.isEmpty()) {
+            insertOrders(c, toInsert);
         }
         return results;
     }
 
     /**
-     * Inserts the ids nobody holds; returns those it inserted. Sorted, so two replicas' groups wait for each
-     * other's ids in the same order and cannot deadlock on them. An id another transaction is inserting makes
-     * this wait for it to end, then counts as taken (or as free, if that transaction rolled back).
+     * One statement for the round, the usual case being that every id is new: it inserts the ids nobody holds
+     * and, for exactly those, the orders, their alerts and their RECEIVED and ACCEPTED events; returns the ids
+     * it inserted. The ids go in sorted, so two replicas' groups wait for each other's ids in the same order and
+     * cannot deadlock on them. An id another transaction is inserting makes this wait for it to end, then
+     * counts as taken (or as free, if that transaction rolled back).
      */
-    private static Set<String> claimOnPostgres(Connection c, List<Request> round) throws SQLException {
-        List<Request> sorted = new ArrayList<>(round);
-        sorted.sort(Comparator.comparing(Request::alertId));
+    private static Set<String> claimAndInsertOnPostgres(Connection c, List<Request> round) throws SQLException {
+        long now = Instant.now().toEpochMilli();
         Set<String> claimed = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_ids (alert_id, order_id, received_at) "
-                + "VALUES " + MultiRow.placeholders(3, sorted.size())
-                + " ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id")) {
-            bindClaims(ps, sorted);
+        try (PreparedStatement ps = c.prepareStatement("WITH v (alert_id, order_id, client_order_id, exchange, "
+                + "symbol, side, order_type, quantity, price, confidence, strategy, received_at, lease_owner, "
+                + "lease_until, alert_json) AS (VALUES " + MultiRow.placeholders(15, round.size()) + "), "
+                + "claimed AS (INSERT INTO alert_ids (alert_id, order_id, received_at) "
+                + "SELECT alert_id, order_id, received_at FROM v ORDER BY alert_id "
+                + "ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id), "
+                + "fresh AS (SELECT v.* FROM v JOIN claimed ON claimed.alert_id = v.alert_id), "
+                + "new_orders AS (INSERT INTO orders (" + String.join(", ", ORDER_COLUMNS) + ") "
+                + "SELECT order_id, alert_id, client_order_id, exchange, symbol, side, order_type, quantity, price, "
+                + "confidence, strategy, 'ACCEPTED', 0, received_at, ?, lease_owner, lease_until FROM fresh), "
+                + "new_alerts AS (INSERT INTO order_alerts (order_id, alert_json) "
+                + "SELECT order_id, alert_json FROM fresh), "
+                // Ordered so each order's RECEIVED gets a smaller event id than its ACCEPTED.
+                + "new_events AS (INSERT INTO order_events (order_id, status, at_millis) "
+                + "SELECT fresh.order_id, step.status, CASE WHEN step.n = 1 THEN fresh.received_at ELSE ? END "
+                + "FROM fresh CROSS JOIN (VALUES (1, 'RECEIVED'), (2, 'ACCEPTED')) AS step (n, status) "
+                + "ORDER BY fresh.order_id, step.n) "
+                + "SELECT alert_id FROM claimed")) {
+            int p = 1;
+            for (Request r : round) {
+                NewOrder o = r.order();
+                ps.setString(p++, o.alertId());
+                ps.setString(p++, o.orderId());
+                ps.setString(p++, o.clientOrderId());
+                ps.setString(p++, o.exchange());
+                ps.setString(p++, o.symbol());
+                ps.setString(p++, o.side().name());
+                ps.setString(p++, o.type().name());
+                ps.setBigDecimal(p++, o.quantity());
+                ps.setBigDecimal(p++, o.price());
+                ps.setBigDecimal(p++, o.confidence());
+                ps.setString(p++, o.strategy());
+                ps.setLong(p++, o.receivedAt().toEpochMilli());
+                ps.setString(p++, r.owner());
+                ps.setLong(p++, r.leaseUntil().toEpochMilli());
+                ps.setString(p++, o.alertJson());
+            }
+            ps.setLong(p++, now);
+            ps.setLong(p, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(rs.getString(1));
@@ -140,7 +181,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
      * window, the id is a new alert now and is taken over, conditionally, so two replicas racing over a stale
      * id still make one order (such ids are rare: one row each is fine).
      */
-    private static void resolveTaken(Connection c, List<Request> taken, Set<String> claimed, List<Request> round,
+    private static void resolveTaken(Connection c, List<Request> taken, Set<String> takenOver, List<Request> round,
                                      RecordResult[] results) throws SQLException {
         Map<String, Claim> holders = lookUp(c, taken);
         Map<String, Integer> position = new HashMap<>();
@@ -157,7 +198,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
             if (holder.receivedAt() >= r.cutoff()) {
                 results[i] = new RecordResult.Duplicate(holder.orderId());
             } else if (takeOver(c, r)) {
-                claimed.add(r.alertId());
+                takenOver.add(r.alertId());
             } else {
                 Claim winner = lookUp(c, List.of(r)).get(r.alertId());
                 if (winner == null) {

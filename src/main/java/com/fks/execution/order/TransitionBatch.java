@@ -12,12 +12,14 @@ import java.util.List;
 
 /**
  * Applies a group's transitions with one statement for all of them (each still only if its order is in the
- * expected status and held by the caller), then writes the events of those that applied in one insert.
+ * expected status and held by the caller) and writes the events of those that applied with one insert (on
+ * PostgreSQL in the same statement).
  */
 final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.Request, Boolean> {
     /** The columns of the VALUES list the PostgreSQL update joins with, in binding order. */
     private static final String VALUES_COLUMNS = "position, order_id, from_status, lease_owner, to_status, reason, "
-            + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, release_lease";
+            + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, release_lease, "
+            + "acknowledged, event_detail";
 
     record Request(String orderId, String owner, OrderUpdate update, Instant at) {
     }
@@ -28,12 +30,17 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         Boolean[] applied = new Boolean[requests.size()];
         List<EventRows.Row> events = new ArrayList<>();
         for (List<Integer> round : MultiRow.rounds(requests, Request::orderId)) {
-            boolean[] done = postgres ? updateOnPostgres(c, requests, round) : updateOnH2(c, requests, round);
+            boolean[] done = postgres ? applyOnPostgres(c, requests, round) : updateOnH2(c, requests, round);
             for (int j = 0; j < round.size(); j++) {
                 Request r = requests.get(round.get(j));
                 applied[round.get(j)] = done[j];
-                if (done[j]) {
-                    addEvents(r, events);
+                if (done[j] && !postgres) {
+                    if (acknowledged(r)) {
+                        events.add(new EventRows.Row(r.orderId(), OrderStatus.SUBMITTED.name(), r.at().toEpochMilli(),
+                                null));
+                    }
+                    events.add(new EventRows.Row(r.orderId(), r.update().to().name(), r.at().toEpochMilli(),
+                            eventDetail(r.update())));
                 }
             }
         }
@@ -42,10 +49,11 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
     }
 
     /**
-     * One UPDATE joined with the round's rows; RETURNING names the rows that applied. In order id order, so
-     * two replicas' groups lock shared rows (an order changing owner) in the same order.
+     * One statement for the round: an UPDATE joined with the round's rows, whose RETURNING names the rows that
+     * applied and feeds the insert of their events. The rows go in order id order, so two replicas' groups lock
+     * shared rows (an order changing owner) in the same order.
      */
-    private static boolean[] updateOnPostgres(Connection c, List<Request> requests, List<Integer> round)
+    private static boolean[] applyOnPostgres(Connection c, List<Request> requests, List<Integer> round)
             throws SQLException {
         List<Integer> positions = new ArrayList<>(round.size());
         for (int j = 0; j < round.size(); j++) {
@@ -53,7 +61,9 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         }
         positions.sort(Comparator.comparing(j -> requests.get(round.get(j)).orderId()));
         boolean[] done = new boolean[round.size()];
-        try (PreparedStatement ps = c.prepareStatement("UPDATE orders AS o SET status = v.to_status, "
+        try (PreparedStatement ps = c.prepareStatement("WITH v (" + VALUES_COLUMNS + ") AS (VALUES "
+                + MultiRow.placeholders(15, round.size()) + "), "
+                + "applied AS (UPDATE orders AS o SET status = v.to_status, "
                 + "reason = COALESCE(v.reason, o.reason), detail = COALESCE(v.detail, o.detail), "
                 + "exchange_order_id = COALESCE(v.exchange_order_id, o.exchange_order_id), "
                 + "executed_quantity = COALESCE(v.executed_quantity, o.executed_quantity), "
@@ -61,9 +71,17 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 + "attempts = o.attempts + v.attempts_added, updated_at = v.at_millis, "
                 + "lease_owner = CASE WHEN v.release_lease THEN NULL ELSE o.lease_owner END, "
                 + "lease_until = CASE WHEN v.release_lease THEN NULL ELSE o.lease_until END "
-                + "FROM (VALUES " + MultiRow.placeholders(13, round.size()) + ") AS v(" + VALUES_COLUMNS + ") "
-                + "WHERE o.order_id = v.order_id AND o.status = v.from_status AND o.lease_owner = v.lease_owner "
-                + "RETURNING v.position")) {
+                + "FROM v WHERE o.order_id = v.order_id AND o.status = v.from_status "
+                + "AND o.lease_owner = v.lease_owner "
+                + "RETURNING v.position, v.order_id, v.to_status, v.at_millis, v.acknowledged, v.event_detail), "
+                // Ordered so an implied SUBMITTED gets a smaller event id than the status it led to.
+                + "events AS (INSERT INTO order_events (order_id, status, at_millis, detail) "
+                + "SELECT order_id, status, at_millis, detail FROM ("
+                + "SELECT position, 1 AS step, order_id, CAST('SUBMITTED' AS VARCHAR(20)) AS status, at_millis, "
+                + "CAST(NULL AS VARCHAR(1000)) AS detail FROM applied WHERE acknowledged "
+                + "UNION ALL SELECT position, 2, order_id, to_status, at_millis, event_detail FROM applied) AS e "
+                + "ORDER BY position, step) "
+                + "SELECT position FROM applied")) {
             int p = 1;
             for (int j : positions) {
                 Request r = requests.get(round.get(j));
@@ -73,6 +91,8 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 ps.setString(p++, r.owner());
                 p = bindChange(ps, p, r);
                 ps.setBoolean(p++, r.update().to().isFinal());
+                ps.setBoolean(p++, acknowledged(r));
+                ps.setString(p++, EventRows.truncate(eventDetail(r.update())));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -83,7 +103,10 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         return done;
     }
 
-    /** H2 has no UPDATE ... FROM with RETURNING: one JDBC batch, whose counts say which rows applied. */
+    /**
+     * H2 has no UPDATE ... FROM with RETURNING: one JDBC batch, whose counts say which rows applied; their events
+     * follow in one insert.
+     */
     private static boolean[] updateOnH2(Connection c, List<Request> requests, List<Integer> round) throws SQLException {
         boolean[] done = new boolean[round.size()];
         try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
@@ -126,16 +149,14 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         return p;
     }
 
-    private static void addEvents(Request r, List<EventRows.Row> events) {
+    /**
+     * The exchange acknowledged and settled the order in one answer: the acknowledgement is still a step of the
+     * order's history, recorded before the status it led to.
+     */
+    private static boolean acknowledged(Request r) {
         OrderUpdate u = r.update();
-        long at = r.at().toEpochMilli();
-        if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
-                && u.to() != OrderStatus.FAILED) {
-            // The exchange acknowledged and settled the order in one answer: the acknowledgement is still a
-            // step of the order's history.
-            events.add(new EventRows.Row(r.orderId(), OrderStatus.SUBMITTED.name(), at, null));
-        }
-        events.add(new EventRows.Row(r.orderId(), u.to().name(), at, eventDetail(u)));
+        return u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
+                && u.to() != OrderStatus.FAILED;
     }
 
     private static String eventDetail(OrderUpdate u) {
