@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL. */
+/**
+ * The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL, but for the group writes of
+ * records and transitions ({@link RecordBatch}, {@link TransitionBatch}), which on PostgreSQL use its ON CONFLICT,
+ * writable WITH and RETURNING to make a group one statement.
+ */
 public final class JdbcOrderStore implements OrderStore {
     private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
     private static final String ORDER_COLUMNS = "order_id, alert_id, client_order_id, exchange, symbol, side, "
