@@ -9,144 +9,59 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL. */
+/**
+ * The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL, but for the group writes of
+ * records and transitions ({@link RecordBatch}, {@link TransitionBatch}), which on PostgreSQL use its ON CONFLICT,
+ * writable WITH and RETURNING to make a group one statement.
+ */
 public final class JdbcOrderStore implements OrderStore {
-    private static final String UNIQUE_VIOLATION = "23505";
     private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
 
     private final DataSource dataSource;
     private final AutoCloseable onClose;
     private final GroupCommitWriter writer;
     private final OrderReads reads;
+    private final RecordBatch records = new RecordBatch();
+    private final TransitionBatch transitions = new TransitionBatch();
 
     public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
+        this(dataSource, onClose, GroupCommitWriter.WRITE_TIMEOUT);
+    }
+
+    /** With another wait for the writer: tests that hold it to make a group of their choosing give it longer. */
+    JdbcOrderStore(DataSource dataSource, AutoCloseable onClose, Duration writeTimeout) {
         this.dataSource = dataSource;
         this.onClose = onClose;
-        this.writer = new GroupCommitWriter(dataSource, "store-writer");
+        this.writer = new GroupCommitWriter(dataSource, "store-writer", writeTimeout);
         this.reads = new OrderReads(dataSource);
     }
 
+    GroupCommitWriter writer() {
+        return writer;
+    }
+
     /**
-     * Records the order in the writer's next group commit: concurrent webhooks share one transaction and
-     * one commit, and each caller returns only after its order is durable. Should the commit come after the
-     * caller gave up waiting (the webhook then answered 503), the order waits under this replica's lease and
-     * the engine's sweep of its own open orders executes it; a resend of the alert is a duplicate.
+     * Records the order in the writer's next group commit: concurrent webhooks share one transaction, a few
+     * multi-row statements ({@link RecordBatch}) and one commit, and each caller returns only after its order
+     * is durable. Should the commit come after the caller gave up waiting (the webhook then answered 503), the
+     * order waits under this replica's lease and the engine's sweep of its own open orders executes it; a resend
+     * of the alert is a duplicate.
      */
     @Override
     public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-        return writer.write("recording an order", c -> recordIn(c, order, owner, leaseUntil, dedupWindow));
-    }
-
-    private RecordResult recordIn(Connection c, NewOrder order, String owner, Instant leaseUntil,
-                                  Duration dedupWindow) throws SQLException {
-        Optional<String> earlier = claimAlertId(c, order, dedupWindow);
-        if (earlier.isPresent()) {
-            return new RecordResult.Duplicate(earlier.get());
-        }
-        insertOrder(c, order, owner, leaseUntil);
-        insertEvent(c, order.orderId(), "RECEIVED", order.receivedAt(), null);
-        insertEvent(c, order.orderId(), OrderStatus.ACCEPTED.name(), Instant.now(), null);
-        return new RecordResult.Recorded(order.orderId());
-    }
-
-    /** Inserts the alert id; if it is already there and recent, returns the order it made. */
-    private Optional<String> claimAlertId(Connection c, NewOrder order, Duration dedupWindow) throws SQLException {
-        Savepoint beforeInsert = c.setSavepoint();
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO alert_ids (alert_id, order_id, received_at) VALUES (?, ?, ?)")) {
-            insert.setString(1, order.alertId());
-            insert.setString(2, order.orderId());
-            insert.setLong(3, order.receivedAt().toEpochMilli());
-            insert.executeUpdate();
-            return Optional.empty();
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            c.rollback(beforeInsert);
-        }
-        long cutoff = order.receivedAt().minus(dedupWindow).toEpochMilli();
-        try (PreparedStatement select = c.prepareStatement(
-                "SELECT order_id, received_at FROM alert_ids WHERE alert_id = ?")) {
-            select.setString(1, order.alertId());
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("alert id vanished while checking for a duplicate", "40001");
-                }
-                if (rs.getLong(2) >= cutoff) {
-                    return Optional.of(rs.getString(1));
-                }
-            }
-        }
-        // Seen more than a day ago: the same id is a new alert now. Conditional, so two replicas racing
-        // over a stale id still make one order.
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE alert_ids SET order_id = ?, received_at = ? WHERE alert_id = ? AND received_at < ?")) {
-            update.setString(1, order.orderId());
-            update.setLong(2, order.receivedAt().toEpochMilli());
-            update.setString(3, order.alertId());
-            update.setLong(4, cutoff);
-            if (update.executeUpdate() == 1) {
-                return Optional.empty();
-            }
-        }
-        try (PreparedStatement select = c.prepareStatement("SELECT order_id FROM alert_ids WHERE alert_id = ?")) {
-            select.setString(1, order.alertId());
-            try (ResultSet rs = select.executeQuery()) {
-                rs.next();
-                return Optional.of(rs.getString(1));
-            }
-        }
-    }
-
-    private static void insertOrder(Connection c, NewOrder o, String owner, Instant leaseUntil) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO orders (order_id, alert_id, client_order_id, "
-                + "exchange, symbol, side, order_type, quantity, price, confidence, strategy, status, "
-                + "attempts, received_at, updated_at, lease_owner, lease_until) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)")) {
-            long now = Instant.now().toEpochMilli();
-            ps.setString(1, o.orderId());
-            ps.setString(2, o.alertId());
-            ps.setString(3, o.clientOrderId());
-            ps.setString(4, o.exchange());
-            ps.setString(5, o.symbol());
-            ps.setString(6, o.side().name());
-            ps.setString(7, o.type().name());
-            ps.setBigDecimal(8, o.quantity());
-            ps.setBigDecimal(9, o.price());
-            ps.setBigDecimal(10, o.confidence());
-            ps.setString(11, o.strategy());
-            ps.setString(12, OrderStatus.ACCEPTED.name());
-            ps.setLong(13, o.receivedAt().toEpochMilli());
-            ps.setLong(14, now);
-            ps.setString(15, owner);
-            ps.setLong(16, leaseUntil.toEpochMilli());
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO order_alerts (order_id, alert_json) VALUES (?, ?)")) {
-            ps.setString(1, o.orderId());
-            ps.setString(2, o.alertJson());
-            ps.executeUpdate();
-        }
+        return writer.write("recording an order", records,
+                new RecordBatch.Request(order, owner, leaseUntil, dedupWindow));
     }
 
     private static void insertEvent(Connection c, String orderId, String status, Instant at, String detail)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO order_events (order_id, status, at_millis, detail) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, orderId);
-            ps.setString(2, status);
-            ps.setLong(3, at.toEpochMilli());
-            ps.setString(4, truncate(detail, 1000));
-            ps.executeUpdate();
-        }
+        EventRows.insert(c, List.of(new EventRows.Row(orderId, status, at.toEpochMilli(), detail)));
     }
 
     @Override
@@ -167,57 +82,7 @@ public final class JdbcOrderStore implements OrderStore {
     @Override
     public boolean transition(String orderId, String owner, OrderUpdate u, Instant at) {
         u.from().checkTransition(u.to());
-        boolean release = u.to().isFinal();
-        return writer.write("updating an order", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
-                    + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
-                    + "exchange_order_id = COALESCE(?, exchange_order_id), "
-                    + "executed_quantity = COALESCE(?, executed_quantity), average_price = COALESCE(?, average_price), "
-                    + "attempts = attempts + ?, updated_at = ?, "
-                    + (release ? "lease_owner = NULL, lease_until = NULL " : "lease_owner = lease_owner ")
-                    + "WHERE order_id = ? AND status = ? AND lease_owner = ?")) {
-                ps.setString(1, u.to().name());
-                ps.setString(2, u.reason());
-                ps.setString(3, truncate(u.detail(), 1000));
-                ps.setString(4, u.exchangeOrderId());
-                ps.setBigDecimal(5, u.executedQuantity());
-                ps.setBigDecimal(6, u.averagePrice());
-                ps.setInt(7, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
-                ps.setLong(8, at.toEpochMilli());
-                ps.setString(9, orderId);
-                ps.setString(10, u.from().name());
-                ps.setString(11, owner);
-                if (ps.executeUpdate() != 1) {
-                    return false;
-                }
-            }
-            if (u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
-                    && u.to() != OrderStatus.FAILED) {
-                // The exchange acknowledged and settled the order in one answer: the acknowledgement is
-                // still a step of the order's history.
-                insertEvent(c, orderId, OrderStatus.SUBMITTED.name(), at, null);
-            }
-            insertEvent(c, orderId, u.to().name(), at, eventDetail(u));
-            return true;
-        });
-    }
-
-    private static String eventDetail(OrderUpdate u) {
-        StringBuilder detail = new StringBuilder();
-        if (u.reason() != null) {
-            detail.append(u.reason());
-        }
-        if (u.detail() != null) {
-            detail.append(detail.length() > 0 ? ": " : "").append(u.detail());
-        }
-        if (u.executedQuantity() != null && u.executedQuantity().signum() > 0) {
-            detail.append(detail.length() > 0 ? "; " : "").append("executed ")
-                    .append(u.executedQuantity().stripTrailingZeros().toPlainString());
-            if (u.averagePrice() != null) {
-                detail.append(" @ ").append(u.averagePrice().stripTrailingZeros().toPlainString());
-            }
-        }
-        return detail.length() == 0 ? null : detail.toString();
+        return writer.write("updating an order", transitions, new TransitionBatch.Request(orderId, owner, u, at));
     }
 
     @Override
@@ -397,10 +262,6 @@ public final class JdbcOrderStore implements OrderStore {
                 return ps.executeUpdate();
             }
         });
-    }
-
-    private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     private static void rollbackQuietly(Connection c) {

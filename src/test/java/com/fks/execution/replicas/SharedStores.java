@@ -95,6 +95,11 @@ final class SharedStores implements AutoCloseable {
         redis = null;
     }
 
+    /** The PostgreSQL server's process id (postmaster.pid's first line): its CPU time is the database's cost. */
+    long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
+    }
+
     String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
     }

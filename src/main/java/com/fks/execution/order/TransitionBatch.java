@@ -1,0 +1,179 @@
+package com.fks.execution.order;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Applies a group's transitions with one statement for all of them (each still only if its order is in the
+ * expected status and held by the caller) and writes the events of those that applied with one insert (on
+ * PostgreSQL in the same statement).
+ */
+final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.Request, Boolean> {
+    /** The columns of the VALUES list the PostgreSQL update joins with, in binding order. */
+    private static final String VALUES_COLUMNS = "position, order_id, from_status, lease_owner, to_status, reason, "
+            + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, release_lease, "
+            + "acknowledged, event_detail";
+
+    record Request(String orderId, String owner, OrderUpdate update, Instant at) {
+    }
+
+    @Override
+    public List<Boolean> run(Connection c, List<Request> requests) throws SQLException {
+        boolean postgres = MultiRow.postgres(c);
+        Boolean[] applied = new Boolean[requests.size()];
+        List<EventRows.Row> events = new ArrayList<>();
+        for (List<Integer> round : MultiRow.rounds(requests, Request::orderId)) {
+            boolean[] done = postgres ? applyOnPostgres(c, requests, round) : updateOnH2(c, requests, round);
+            for (int j = 0; j < round.size(); j++) {
+                Request r = requests.get(round.get(j));
+                applied[round.get(j)] = done[j];
+                if (done[j] && !postgres) {
+                    if (acknowledged(r)) {
+                        events.add(new EventRows.Row(r.orderId(), OrderStatus.SUBMITTED.name(), r.at().toEpochMilli(),
+                                null));
+                    }
+                    events.add(new EventRows.Row(r.orderId(), r.update().to().name(), r.at().toEpochMilli(),
+                            eventDetail(r.update())));
+                }
+            }
+        }
+        EventRows.insert(c, events);
+        return Arrays.asList(applied);
+    }
+
+    /**
+     * One statement for the round: an UPDATE joined with the round's rows, whose RETURNING names the rows that
+     * applied and feeds the insert of their events. The rows go in order id order, so two replicas' groups lock
+     * shared rows (an order changing owner) in the same order.
+     */
+    private static boolean[] applyOnPostgres(Connection c, List<Request> requests, List<Integer> round)
+            throws SQLException {
+        List<Integer> positions = new ArrayList<>(round.size());
+        for (int j = 0; j < round.size(); j++) {
+            positions.add(j);
+        }
+        positions.sort(Comparator.comparing(j -> requests.get(round.get(j)).orderId()));
+        boolean[] done = new boolean[round.size()];
+        try (PreparedStatement ps = c.prepareStatement("WITH v (" + VALUES_COLUMNS + ") AS (VALUES "
+                + MultiRow.placeholders(15, round.size()) + "), "
+                + "applied AS (UPDATE orders AS o SET status = v.to_status, "
+                + "reason = COALESCE(v.reason, o.reason), detail = COALESCE(v.detail, o.detail), "
+                + "exchange_order_id = COALESCE(v.exchange_order_id, o.exchange_order_id), "
+                + "executed_quantity = COALESCE(v.executed_quantity, o.executed_quantity), "
+                + "average_price = COALESCE(v.average_price, o.average_price), "
+                + "attempts = o.attempts + v.attempts_added, updated_at = v.at_millis, "
+                + "lease_owner = CASE WHEN v.release_lease THEN NULL ELSE o.lease_owner END, "
+                + "lease_until = CASE WHEN v.release_lease THEN NULL ELSE o.lease_until END "
+                + "FROM v WHERE o.order_id = v.order_id AND o.status = v.from_status "
+                + "AND o.lease_owner = v.lease_owner "
+                + "RETURNING v.position, v.order_id, v.to_status, v.at_millis, v.acknowledged, v.event_detail), "
+                // Ordered so an implied SUBMITTED gets a smaller event id than the status it led to.
+                + "events AS (INSERT INTO order_events (order_id, status, at_millis, detail) "
+                + "SELECT order_id, status, at_millis, detail FROM ("
+                + "SELECT position, 1 AS step, order_id, CAST('SUBMITTED' AS VARCHAR(20)) AS status, at_millis, "
+                + "CAST(NULL AS VARCHAR(1000)) AS detail FROM applied WHERE acknowledged "
+                + "UNION ALL SELECT position, 2, order_id, to_status, at_millis, event_detail FROM applied) AS e "
+                + "ORDER BY position, step) "
+                + "SELECT position FROM applied")) {
+            int p = 1;
+            for (int j : positions) {
+                Request r = requests.get(round.get(j));
+                ps.setInt(p++, j);
+                ps.setString(p++, r.orderId());
+                ps.setString(p++, r.update().from().name());
+                ps.setString(p++, r.owner());
+                p = bindChange(ps, p, r);
+                ps.setBoolean(p++, r.update().to().isFinal());
+                ps.setBoolean(p++, acknowledged(r));
+                ps.setString(p++, EventRows.truncate(eventDetail(r.update())));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    done[rs.getInt(1)] = true;
+                }
+            }
+        }
+        return done;
+    }
+
+    /**
+     * H2 has no UPDATE ... FROM with RETURNING: one JDBC batch, whose counts say which rows applied; their events
+     * follow in one insert.
+     */
+    private static boolean[] updateOnH2(Connection c, List<Request> requests, List<Integer> round) throws SQLException {
+        boolean[] done = new boolean[round.size()];
+        try (PreparedStatement ps = c.prepareStatement("UPDATE orders SET status = ?, "
+                + "reason = COALESCE(?, reason), detail = COALESCE(?, detail), "
+                + "exchange_order_id = COALESCE(?, exchange_order_id), "
+                + "executed_quantity = COALESCE(?, executed_quantity), average_price = COALESCE(?, average_price), "
+                + "attempts = attempts + ?, updated_at = ?, "
+                + "lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END, "
+                + "lease_until = CASE WHEN ? THEN NULL ELSE lease_until END "
+                + "WHERE order_id = ? AND status = ? AND lease_owner = ?")) {
+            for (int i : round) {
+                Request r = requests.get(i);
+                int p = bindChange(ps, 1, r);
+                ps.setBoolean(p++, r.update().to().isFinal());
+                ps.setBoolean(p++, r.update().to().isFinal());
+                ps.setString(p++, r.orderId());
+                ps.setString(p++, r.update().from().name());
+                ps.setString(p, r.owner());
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int j = 0; j < counts.length; j++) {
+                done[j] = counts[j] == 1;
+            }
+        }
+        return done;
+    }
+
+    /** Binds to_status, reason, detail, exchange order id, executed quantity, average price, attempts, time. */
+    private static int bindChange(PreparedStatement ps, int p, Request r) throws SQLException {
+        OrderUpdate u = r.update();
+        ps.setString(p++, u.to().name());
+        ps.setString(p++, u.reason());
+        ps.setString(p++, EventRows.truncate(u.detail()));
+        ps.setString(p++, u.exchangeOrderId());
+        ps.setBigDecimal(p++, u.executedQuantity());
+        ps.setBigDecimal(p++, u.averagePrice());
+        ps.setInt(p++, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
+        ps.setLong(p++, r.at().toEpochMilli());
+        return p;
+    }
+
+    /**
+     * The exchange acknowledged and settled the order in one answer: the acknowledgement is still a step of the
+     * order's history, recorded before the status it led to.
+     */
+    private static boolean acknowledged(Request r) {
+        OrderUpdate u = r.update();
+        return u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
+                && u.to() != OrderStatus.FAILED;
+    }
+
+    private static String eventDetail(OrderUpdate u) {
+        StringBuilder detail = new StringBuilder();
+        if (u.reason() != null) {
+            detail.append(u.reason());
+        }
+        if (u.detail() != null) {
+            detail.append(detail.length() > 0 ? ": " : "").append(u.detail());
+        }
+        if (u.executedQuantity() != null && u.executedQuantity().signum() > 0) {
+            detail.append(detail.length() > 0 ? "; " : "").append("executed ")
+                    .append(u.executedQuantity().stripTrailingZeros().toPlainString());
+            if (u.averagePrice() != null) {
+                detail.append(" @ ").append(u.averagePrice().stripTrailingZeros().toPlainString());
+            }
+        }
+        return detail.length() == 0 ? null : detail.toString();
+    }
+}
