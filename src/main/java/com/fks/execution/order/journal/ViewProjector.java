@@ -124,11 +124,13 @@ final class ViewProjector implements AutoCloseable {
             try {
                 Result result = apply(batch);
                 long position = batch.get(batch.size() - 1).end();
+                // Memory lets go of what the view now has before anyone waiting for the view is woken: a reader
+                // that waited then sees the view and memory agree.
+                listener.projected(position, result.finalOrderIds, result.alertIds);
                 synchronized (progress) {
                     projected = position;
                     progress.notifyAll();
                 }
-                listener.projected(position, result.finalOrderIds, result.alertIds);
                 batch.clear();
             } catch (SQLException | RuntimeException e) {
                 log.warn("the order view could not take {} events; retrying: {}", batch.size(), e.toString());
