@@ -1,7 +1,7 @@
 package com.fks.execution.risk;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.intake.Alert;
 import com.fks.execution.intake.AlertRejectedException;
 import com.fks.execution.intake.RejectionReason;

@@ -1,8 +1,8 @@
 package com.fks.execution.exchange.paper;
 
 import com.fks.execution.config.Settings;
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.Database;
 import com.zaxxer.hikari.HikariDataSource;
