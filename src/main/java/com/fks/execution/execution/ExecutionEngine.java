@@ -266,7 +266,7 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     /** The stored order as the exchange port takes it: the stored price is the limit of a LIMIT order only. */
-    static OrderRequest request(Order order) {
+    private static OrderRequest request(Order order) {
         return new OrderRequest(order.clientOrderId(), order.symbol(), order.side(), order.type(), order.quantity(),
                 order.type() == OrderType.LIMIT ? order.price() : null, order.price());
     }
