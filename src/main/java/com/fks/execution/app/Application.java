@@ -7,8 +7,9 @@ import com.fks.execution.config.WebhookSecretFile;
 import com.fks.execution.exchange.ExchangeClient;
 import com.fks.execution.exchange.ExchangeRegistry;
 import com.fks.execution.exchange.paper.PaperExchange;
+import com.fks.execution.exchange.paper.JdbcPaperBook;
+import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.exchange.paper.PaperBookDatabase;
-import com.fks.execution.exchange.paper.PaperOrderBook;
 import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.intake.AlertParser;
 import com.fks.execution.intake.AlertValidator;
@@ -64,7 +65,7 @@ public final class Application implements AutoCloseable {
     private final Readiness readiness;
     private final Javalin mainServer;
     private final Javalin metricsServer;
-    private final PaperOrderBook paperBook;
+    private final PaperBook paperBook;
     private final OpeningDataSource paperDataSource;
     private final ExchangeRegistry exchanges;
     private volatile boolean stopped;
@@ -84,7 +85,7 @@ public final class Application implements AutoCloseable {
         this.paperDataSource = settings.database().isEmbedded()
                 ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
                 : dataSource;
-        this.paperBook = new PaperOrderBook(paperDataSource);
+        this.paperBook = new JdbcPaperBook(paperDataSource);
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         this.engine = new ExecutionEngine(store, exchanges, killSwitch, metrics, new ExecutionEngine.Limits(
@@ -158,7 +159,7 @@ public final class Application implements AutoCloseable {
         return book;
     }
 
-    private static List<ExchangeClient> exchanges(Settings settings, PaperOrderBook book, Clock clock) {
+    private static List<ExchangeClient> exchanges(Settings settings, PaperBook book, Clock clock) {
         List<ExchangeClient> clients = new ArrayList<>();
         clients.add(new PaperExchange(book, settings.paper().latency(), settings.paper().failureRate(), clock));
         clients.addAll(ExchangeFactory.configured(settings, clock));
@@ -202,7 +203,7 @@ public final class Application implements AutoCloseable {
         return secret;
     }
 
-    public PaperOrderBook paperBook() {
+    public PaperBook paperBook() {
         return paperBook;
     }
 

@@ -2,7 +2,6 @@ package com.fks.execution.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fks.execution.intake.Authenticator;
 import com.fks.execution.intake.WebhookPipeline;
 import com.fks.execution.intake.WebhookRequest;
 import com.fks.execution.intake.WebhookResponse;
@@ -11,6 +10,7 @@ import com.fks.execution.order.Order;
 import com.fks.execution.order.OrderStore;
 import com.fks.execution.order.StoreUnavailableException;
 import com.fks.execution.risk.KillSwitch;
+import com.fks.execution.signing.WebhookSignature;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -114,7 +114,7 @@ final class HttpApi {
     private void webhook(Context ctx) throws IOException {
         var req = ctx.req();
         WebhookResponse response = pipeline.handle(new WebhookRequest(req.getRemoteAddr(),
-                ctx.header("X-Forwarded-For"), ctx.header("Content-Type"), ctx.header(Authenticator.SIGNATURE_HEADER),
+                ctx.header("X-Forwarded-For"), ctx.header("Content-Type"), ctx.header(WebhookSignature.HEADER),
                 req.getContentLengthLong(), req.getInputStream()));
         if (response.retryAfterSeconds() != null) {
             ctx.header("Retry-After", Long.toString(response.retryAfterSeconds()));

@@ -1,5 +1,7 @@
 package com.fks.execution.exchange;
 
+import com.fks.execution.order.Side;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 

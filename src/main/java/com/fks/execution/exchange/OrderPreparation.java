@@ -1,5 +1,7 @@
 package com.fks.execution.exchange;
 
+import com.fks.execution.order.OrderType;
+
 import java.math.BigDecimal;
 
 /**

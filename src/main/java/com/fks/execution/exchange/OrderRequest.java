@@ -1,5 +1,8 @@
 package com.fks.execution.exchange;
 
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
+
 import java.math.BigDecimal;
 import java.util.Objects;
 

@@ -5,10 +5,12 @@ import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeOrder;
 import com.fks.execution.exchange.ExchangeOrderStatus;
 import com.fks.execution.exchange.ExchangeRegistry;
+import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.Order;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderStore;
+import com.fks.execution.order.OrderType;
 import com.fks.execution.order.OrderUpdate;
 import com.fks.execution.order.StoreUnavailableException;
 import com.fks.execution.risk.KillSwitch;
@@ -263,9 +265,15 @@ public final class ExecutionEngine implements AutoCloseable {
         place(order, exchange);
     }
 
+    /** The stored order as the exchange port takes it: the stored price is the limit of a LIMIT order only. */
+    private static OrderRequest request(Order order) {
+        return new OrderRequest(order.clientOrderId(), order.symbol(), order.side(), order.type(), order.quantity(),
+                order.type() == OrderType.LIMIT ? order.price() : null, order.price());
+    }
+
     private void place(Order order, GuardedExchange exchange) throws CircuitOpenException {
         try {
-            ExchangeOrder placed = exchange.place(order.toRequest());
+            ExchangeOrder placed = exchange.place(request(order));
             lastUnknown.remove(order.orderId());
             apply(order, OrderStatus.SUBMITTING, placed);
         } catch (ExchangeException e) {

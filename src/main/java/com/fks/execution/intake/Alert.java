@@ -1,7 +1,7 @@
 package com.fks.execution.intake;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 
 import java.math.BigDecimal;
 import java.time.Instant;

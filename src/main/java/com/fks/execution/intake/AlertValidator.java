@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fks.execution.config.PerpetualSymbols;
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

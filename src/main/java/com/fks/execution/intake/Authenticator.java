@@ -2,9 +2,8 @@ package com.fks.execution.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fks.execution.signing.WebhookSignature;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,20 +15,16 @@ import java.util.HexFormat;
  * Comparisons are constant-time over equal-length digests, so neither content nor length leaks by timing.
  */
 public final class Authenticator {
-    public static final String SIGNATURE_HEADER = "X-Webhook-Signature";
-    private static final String SIGNATURE_PREFIX = "sha256=";
 
     /** Why authentication failed; logged (never the values), answered to the client only as one code. */
     public enum Failure { NO_CREDENTIALS, WRONG_SECRET, BAD_SIGNATURE }
 
-    private final byte[] secretBytes;
     private final byte[] secretDigest;
-    private final SecretKeySpec hmacKey;
+    private final WebhookSignature signature;
 
     public Authenticator(String secret) {
-        this.secretBytes = secret.getBytes(StandardCharsets.UTF_8);
-        this.secretDigest = sha256(secretBytes);
-        this.hmacKey = new SecretKeySpec(secretBytes, "HmacSHA256");
+        this.secretDigest = sha256(secret.getBytes(StandardCharsets.UTF_8));
+        this.signature = new WebhookSignature(secret);
     }
 
     /** Null when authenticated, else why not. */
@@ -50,31 +45,16 @@ public final class Authenticator {
     }
 
     private boolean signatureMatches(byte[] rawBody, String header) {
-        if (!header.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length())) {
+        if (!header.regionMatches(true, 0, WebhookSignature.PREFIX, 0, WebhookSignature.PREFIX.length())) {
             return false;
         }
         byte[] given;
         try {
-            given = HexFormat.of().parseHex(header.substring(SIGNATURE_PREFIX.length()));
+            given = HexFormat.of().parseHex(header.substring(WebhookSignature.PREFIX.length()));
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(hmac(rawBody)), sha256(given));
-    }
-
-    /** HMAC-SHA256 of a body with this secret; also what the curl example and the traffic generator send. */
-    public byte[] hmac(byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(hmacKey);
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
-
-    public String signatureHeaderValue(byte[] body) {
-        return SIGNATURE_PREFIX + HexFormat.of().formatHex(hmac(body));
+        return MessageDigest.isEqual(sha256(signature.hmac(rawBody)), sha256(given));
     }
 
     private static byte[] sha256(byte[] data) {

@@ -1,5 +1,7 @@
 package com.fks.execution.intake;
 
+import com.fks.execution.risk.DenialReason;
+
 /**
  * Every reason the webhook can refuse or set aside an alert: a closed set, so metric labels stay bounded
  * and docs/intake.md can explain each one. The code is what clients and dashboards see.
@@ -66,5 +68,14 @@ public enum RejectionReason {
 
     public String code() {
         return name().toLowerCase();
+    }
+
+    /** The answer to a refusal of the risk check; a new denial reason does not compile until it has one. */
+    public static RejectionReason of(DenialReason denial) {
+        return switch (denial) {
+            case UNSUPPORTED_QUOTE_CURRENCY -> UNSUPPORTED_QUOTE_CURRENCY;
+            case NO_USABLE_PRICE -> NO_USABLE_PRICE;
+            case ORDER_TOO_LARGE -> ORDER_TOO_LARGE;
+        };
     }
 }

@@ -1,6 +1,5 @@
 package com.fks.execution.intake;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -11,8 +10,6 @@ import java.util.regex.Pattern;
  */
 public final class Symbols {
     private static final Pattern VALID = Pattern.compile("[A-Z0-9]{2,24}");
-    /** Quote currencies whose price counts as USD; longest first so USDT is not read as USD + T. */
-    private static final List<String> USD_QUOTES = List.of("USDT", "USDC", "USD");
     /** TradingView's suffix for a perpetual contract chart. */
     private static final String PERPETUAL_SUFFIX = ".P";
 
@@ -38,15 +35,5 @@ public final class Symbols {
         String s = raw.trim().toUpperCase(Locale.ROOT);
         int colon = s.lastIndexOf(':');
         return colon >= 0 ? s.substring(colon + 1) : s;
-    }
-
-    /** The USD-like quote currency of a normalised symbol, or empty for any other quote. */
-    public static Optional<String> usdQuote(String symbol) {
-        for (String quote : USD_QUOTES) {
-            if (symbol.endsWith(quote) && symbol.length() > quote.length()) {
-                return Optional.of(quote);
-            }
-        }
-        return Optional.empty();
     }
 }

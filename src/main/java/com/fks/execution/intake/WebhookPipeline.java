@@ -12,6 +12,7 @@ import com.fks.execution.order.StoreUnavailableException;
 import com.fks.execution.ratelimit.RateLimiter;
 import com.fks.execution.risk.KillSwitch;
 import com.fks.execution.risk.RiskCheck;
+import com.fks.execution.risk.RiskDenial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -143,7 +145,10 @@ public final class WebhookPipeline {
             return answer(200, RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), Map.of("status", "ignored",
                     "reason", RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), "alert_id", valid.alertId()));
         }
-        p.risk().check(valid);
+        Optional<RiskDenial> denial = p.risk().check(valid.symbol(), valid.quantity(), valid.price());
+        if (denial.isPresent()) {
+            throw new AlertRejectedException(RejectionReason.of(denial.get().reason()), denial.get().detail());
+        }
         if (p.killSwitch().isHalted()) {
             throw new AlertRejectedException(RejectionReason.TRADING_HALTED, "trading is halted by an operator");
         }

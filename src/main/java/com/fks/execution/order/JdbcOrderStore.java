@@ -1,8 +1,5 @@
 package com.fks.execution.order;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
-
 import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -1,9 +1,5 @@
 package com.fks.execution.order;
 
-import com.fks.execution.exchange.OrderRequest;
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -14,9 +10,4 @@ public record Order(String orderId, String alertId, String clientOrderId, String
                    String strategy, String alertJson, OrderStatus status, String reason, String detail,
                    String exchangeOrderId, BigDecimal executedQuantity, BigDecimal averagePrice, int attempts,
                    Instant receivedAt, Instant updatedAt, List<OrderEvent> events) {
-
-    public OrderRequest toRequest() {
-        return new OrderRequest(clientOrderId, symbol, side, type, quantity,
-                type == OrderType.LIMIT ? price : null, price);
-    }
 }

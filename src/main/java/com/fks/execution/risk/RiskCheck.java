@@ -1,11 +1,7 @@
 package com.fks.execution.risk;
 
-import com.fks.execution.intake.Alert;
-import com.fks.execution.intake.AlertRejectedException;
-import com.fks.execution.intake.RejectionReason;
-import com.fks.execution.intake.Symbols;
-
 import java.math.BigDecimal;
+import java.util.Optional;
 
 /**
  * Pre-trade limits. The notional is quantity × price, which is USD only for symbols quoted in USD, USDT or
@@ -19,20 +15,31 @@ public final class RiskCheck {
         this.maxOrderSizeUsd = maxOrderSizeUsd;
     }
 
-    public void check(Alert alert) throws AlertRejectedException {
-        if (Symbols.usdQuote(alert.symbol()).isEmpty()) {
-            throw new AlertRejectedException(RejectionReason.UNSUPPORTED_QUOTE_CURRENCY, "symbol " + alert.symbol()
+    /**
+     * Empty when the order is within the limits, else why not.
+     *
+     * @param symbol normalised (BTCUSDT)
+     * @param price  the limit price, or a market order's reference price; null when there is none
+     */
+    public Optional<RiskDenial> check(String symbol, BigDecimal quantity, BigDecimal price) {
+        if (UsdQuotes.of(symbol).isEmpty()) {
+            return denied(DenialReason.UNSUPPORTED_QUOTE_CURRENCY, "symbol " + symbol
                     + " is not quoted in USD, USDT or USDC; its order size cannot be checked against MAX_ORDER_SIZE_USD");
         }
-        if (alert.price() == null) {
-            throw new AlertRejectedException(RejectionReason.NO_USABLE_PRICE,
+        if (price == null) {
+            return denied(DenialReason.NO_USABLE_PRICE,
                     "a market order needs the alert's close price (field price) for the risk check; it was missing or NaN");
         }
-        BigDecimal notional = alert.quantity().multiply(alert.price());
+        BigDecimal notional = quantity.multiply(price);
         if (notional.compareTo(maxOrderSizeUsd) > 0) {
-            throw new AlertRejectedException(RejectionReason.ORDER_TOO_LARGE, "order size "
+            return denied(DenialReason.ORDER_TOO_LARGE, "order size "
                     + notional.stripTrailingZeros().toPlainString() + " USD is over the limit of "
                     + maxOrderSizeUsd.stripTrailingZeros().toPlainString() + " USD (MAX_ORDER_SIZE_USD)");
         }
+        return Optional.empty();
+    }
+
+    private static Optional<RiskDenial> denied(DenialReason reason, String detail) {
+        return Optional.of(new RiskDenial(reason, detail));
     }
 }

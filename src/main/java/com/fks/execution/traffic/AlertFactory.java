@@ -1,7 +1,7 @@
 package com.fks.execution.traffic;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import com.fks.execution.intake.Authenticator;
+import com.fks.execution.signing.WebhookSignature;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -37,14 +37,14 @@ public final class AlertFactory {
     static final Duration REPLAY_AGE = Duration.ofDays(1);
 
     private final String secret;
-    private final Authenticator signer;
+    private final WebhookSignature signer;
     private final AuthMode auth;
     private final String runId;
     private final Clock clock;
 
     public AlertFactory(String secret, AuthMode auth, String runId, Clock clock) {
         this.secret = secret;
-        this.signer = new Authenticator(secret);
+        this.signer = new WebhookSignature(secret);
         this.auth = auth;
         this.runId = runId;
         this.clock = clock;
@@ -76,7 +76,7 @@ public final class AlertFactory {
             // A bad signature is a real HMAC with the right key, of another body: the most convincing forgery.
             byte[] signedBytes = kind == AlertKind.BAD_SIGNATURE
                     ? (json + " ").getBytes(StandardCharsets.UTF_8) : body;
-            header = signer.signatureHeaderValue(signedBytes);
+            header = signer.headerValue(signedBytes);
         }
         return new OutgoingAlert(id, kind, body, header, strictJson ? "application/json" : "text/plain");
     }

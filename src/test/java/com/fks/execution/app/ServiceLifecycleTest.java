@@ -2,7 +2,7 @@ package com.fks.execution.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.Alerts;
 import com.fks.execution.traffic.ServiceRecords;
 import com.fks.execution.testsupport.ServiceProcess;
@@ -103,7 +103,7 @@ final class ServiceLifecycleTest {
             assertThat(service.stop()).isZero();
         }
         // The paper exchange's own book, read with the service stopped: one fill per accepted alert.
-        List<PaperOrderBook.Fill> fills = ServiceRecords.paperFills(dataDir);
+        List<PaperBook.Fill> fills = ServiceRecords.paperFills(dataDir);
         Set<String> clientIds = new HashSet<>();
         fills.forEach(f -> clientIds.add(f.clientOrderId()));
         assertThat(fills).hasSize(accepted.size());

@@ -2,7 +2,7 @@ package com.fks.execution.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.intake.RejectionReason;
 import com.fks.execution.testsupport.Alerts;
 import com.fks.execution.testsupport.ExternalCommand;
@@ -452,7 +452,7 @@ final class WebhookEndpointTest {
     }
 
     private long fillsFor(String orderId) throws Exception {
-        PaperOrderBook book = service.app().paperBook();
+        PaperBook book = service.app().paperBook();
         return book.fills().stream().filter(f -> f.clientOrderId().equals("fks" + orderId)).count();
     }
 

@@ -1,5 +1,6 @@
 package com.fks.execution.exchange;
 
+import com.fks.execution.order.Side;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

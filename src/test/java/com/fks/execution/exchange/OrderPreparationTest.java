@@ -1,5 +1,8 @@
 package com.fks.execution.exchange;
 
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,6 +1,6 @@
 package com.fks.execution.hostile;
 
-import com.fks.execution.intake.Authenticator;
+import com.fks.execution.signing.WebhookSignature;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
@@ -27,13 +27,13 @@ final class HostileBodies {
     }
 
     private final String secret;
-    private final Authenticator signer;
+    private final WebhookSignature signer;
     private final long seed;
     private final long now;
 
     HostileBodies(String secret, long seed, long nowMillis) {
         this.secret = secret;
-        this.signer = new Authenticator(secret);
+        this.signer = new WebhookSignature(secret);
         this.seed = seed;
         this.now = nowMillis;
     }
@@ -180,7 +180,7 @@ final class HostileBodies {
             case 9 -> {
                 // the secret field removed and a signature header that does not fit this body
                 body = render(withoutSecret(fields), r).getBytes(StandardCharsets.UTF_8);
-                headers.put(Authenticator.SIGNATURE_HEADER, badSignature(body, r));
+                headers.put(WebhookSignature.HEADER, badSignature(body, r));
                 family = "signature_of_another_body";
             }
             case 10 -> {
@@ -214,7 +214,7 @@ final class HostileBodies {
                 // the poisoned alert as it is, signed in either form
                 if (r.nextBoolean() && fields.containsKey("secret") && fields.get("secret").equals(q(secret))) {
                     body = render(withoutSecret(fields), r).getBytes(StandardCharsets.UTF_8);
-                    headers.put(Authenticator.SIGNATURE_HEADER, signer.signatureHeaderValue(body));
+                    headers.put(WebhookSignature.HEADER, signer.headerValue(body));
                     family = family + "+signed";
                 }
             }
@@ -260,11 +260,11 @@ final class HostileBodies {
     }
 
     private String badSignature(byte[] body, SplittableRandom r) {
-        String right = signer.signatureHeaderValue(body).substring("sha256=".length());
+        String right = signer.headerValue(body).substring("sha256=".length());
         return switch (r.nextInt(9)) {
-            case 0 -> signer.signatureHeaderValue((new String(body, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8));
-            case 1 -> signer.signatureHeaderValue(java.util.Arrays.copyOf(body, Math.max(1, body.length - 1)));
-            case 2 -> new Authenticator(secret + "x").signatureHeaderValue(body);
+            case 0 -> signer.headerValue((new String(body, StandardCharsets.UTF_8) + " ").getBytes(StandardCharsets.UTF_8));
+            case 1 -> signer.headerValue(java.util.Arrays.copyOf(body, Math.max(1, body.length - 1)));
+            case 2 -> new WebhookSignature(secret + "x").headerValue(body);
             case 3 -> "sha1=" + right;
             case 4 -> "sha512=" + right;
             case 5 -> "sha256=" + right.substring(0, 63);

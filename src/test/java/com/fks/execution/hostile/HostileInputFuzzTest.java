@@ -3,8 +3,8 @@ package com.fks.execution.hostile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.config.EnvironmentVariable;
-import com.fks.execution.intake.Authenticator;
 import com.fks.execution.intake.RejectionReason;
+import com.fks.execution.signing.WebhookSignature;
 import com.fks.execution.testsupport.ServiceProcess;
 import com.fks.execution.traffic.ServiceRecords;
 import org.junit.jupiter.api.Test;
@@ -195,7 +195,7 @@ final class HostileInputFuzzTest {
     private int rawHttpAttacks(ServiceProcess service) throws IOException {
         byte[] poisoned = ("{\"secret\":\"" + ServiceProcess.SECRET + "\",\"symbol\":\"BTCUSDT\",\"action\":\"buy\","
                 + "\"quantity\":0,\"price\":65000}").getBytes(StandardCharsets.UTF_8);
-        String sig = new Authenticator(ServiceProcess.SECRET).signatureHeaderValue(poisoned);
+        String sig = new WebhookSignature(ServiceProcess.SECRET).headerValue(poisoned);
         int n = poisoned.length;
         String path = "/webhook/tradingview";
         List<String> heads = List.of(

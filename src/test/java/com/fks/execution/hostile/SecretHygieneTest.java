@@ -1,6 +1,6 @@
 package com.fks.execution.hostile;
 
-import com.fks.execution.intake.Authenticator;
+import com.fks.execution.signing.WebhookSignature;
 import com.fks.execution.testsupport.ServiceProcess;
 import com.fks.execution.traffic.ServiceRecords;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ final class SecretHygieneTest {
 
     @Test
     void shouldKeepTheSecretSignaturesAndAdminTokenOutOfLogsAnswersOrdersAndMetrics() throws Exception {
-        Authenticator signer = new Authenticator(SECRET);
+        WebhookSignature signer = new WebhookSignature(SECRET);
         List<String> signatures = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         try (ServiceProcess service = ServiceProcess.start(Map.of("WEBHOOK_SECRET", SECRET, "ADMIN_TOKEN", TOKEN,
@@ -37,10 +37,10 @@ final class SecretHygieneTest {
             seen.add(service.postWebhook(first).body());
             seen.add(service.postWebhook(first).body());
             byte[] signedBody = Alerts.valid("hygiene-2", null).getBytes(StandardCharsets.UTF_8);
-            String signature = signer.signatureHeaderValue(signedBody);
+            String signature = signer.headerValue(signedBody);
             signatures.add(signature);
             seen.add(service.postWebhook(new String(signedBody, StandardCharsets.UTF_8),
-                    Authenticator.SIGNATURE_HEADER, signature).body());
+                    WebhookSignature.HEADER, signature).body());
 
             // and bodies that carry the secret into each rejection path that quotes the input
             List<String> hostile = List.of(
@@ -68,11 +68,11 @@ final class SecretHygieneTest {
                 seen.add(r.body());
             }
             // and signatures sent with bodies they do not fit, or in odd shapes
-            String otherSignature = signer.signatureHeaderValue("{\"other\":1}".getBytes(StandardCharsets.UTF_8));
+            String otherSignature = signer.headerValue("{\"other\":1}".getBytes(StandardCharsets.UTF_8));
             signatures.add(otherSignature);
             for (String header : List.of(otherSignature, SECRET, "sha256=" + SECRET, signature + "00")) {
                 HttpResponse<String> r = service.postWebhook(Alerts.valid("hygiene-sig", null),
-                        Authenticator.SIGNATURE_HEADER, header);
+                        WebhookSignature.HEADER, header);
                 assertThat(r.statusCode()).isEqualTo(401);
                 seen.add(r.body());
             }

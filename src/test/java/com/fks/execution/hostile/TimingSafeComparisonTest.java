@@ -1,6 +1,7 @@
 package com.fks.execution.hostile;
 
 import com.fks.execution.intake.Authenticator;
+import com.fks.execution.signing.WebhookSignature;
 import org.junit.jupiter.api.Test;
 
 import java.io.DataInputStream;
@@ -53,7 +54,7 @@ final class TimingSafeComparisonTest {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         byte[] body = "{\"symbol\":\"BTCUSDT\"}".getBytes(StandardCharsets.UTF_8);
         var alert = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(body);
-        String right = authenticator.signatureHeaderValue(body);
+        String right = new WebhookSignature(secret).headerValue(body);
         assertThat(authenticator.check(alert, body, right)).isNull();
         for (String candidate : new String[] {"", "t", secret.substring(0, secret.length() - 1), secret + "9",
                 secret + secret, "x".repeat(10_000), secret.toUpperCase()}) {

@@ -1,6 +1,7 @@
 package com.fks.execution.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fks.execution.signing.WebhookSignature;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;
@@ -91,7 +92,7 @@ final class AuthenticatorTest {
         byte[] body = bytes("{\"symbol\":\"BTCUSDT\"}");
 
         // when
-        String header = authenticator.signatureHeaderValue(body);
+        String header = new WebhookSignature(SECRET).headerValue(body);
 
         // then
         assertThat(header).isEqualTo("sha256=" + hmacHex(SECRET, body));

@@ -57,24 +57,4 @@ final class SymbolsTest {
         // when / then: 24 characters
         assertThat(Symbols.normalise("ABCDEFGHIJKLMNOPQRSTUVWX")).contains("ABCDEFGHIJKLMNOPQRSTUVWX");
     }
-
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource({
-            "BTCUSDT, USDT",
-            "BTCUSDC, USDC",
-            "BTCUSD, USD",
-            "ETHUSDT, USDT",
-            "USDCUSDT, USDT",
-    })
-    void shouldFindAUsdLikeQuote(String symbol, String quote) {
-        // when / then
-        assertThat(Symbols.usdQuote(symbol)).contains(quote);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"ETHBTC", "BTCETH", "BTCEUR", "USDT", "USD", "USDC", "BTCUSDX"})
-    void shouldFindNoUsdQuoteForOtherQuotesOrABareCurrency(String symbol) {
-        // when / then
-        assertThat(Symbols.usdQuote(symbol)).isEmpty();
-    }
 }

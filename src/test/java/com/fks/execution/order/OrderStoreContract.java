@@ -2,8 +2,6 @@ package com.fks.execution.order;
 
 import com.fks.execution.config.SettingsLoader;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

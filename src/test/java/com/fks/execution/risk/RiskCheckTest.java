@@ -1,19 +1,13 @@
 package com.fks.execution.risk;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
-import com.fks.execution.intake.Alert;
-import com.fks.execution.intake.AlertRejectedException;
-import com.fks.execution.intake.RejectionReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
+import java.util.Optional;
 
-import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 final class RiskCheckTest {
     private final RiskCheck risk = new RiskCheck(new BigDecimal("100000"));
@@ -21,33 +15,26 @@ final class RiskCheckTest {
     @Test
     void shouldAllowAnOrderExactlyAtTheLimit() {
         // given: 2 × 50000 = 100000
-        Alert alert = alert("BTCUSDT", "2", "50000");
-
         // when / then
-        assertThatCode(() -> risk.check(alert)).doesNotThrowAnyException();
+        assertThat(check("BTCUSDT", "2", "50000")).isEmpty();
     }
 
     @Test
     void shouldRefuseAnOrderJustOverTheLimit() {
         // given: 2 × 50000.000001 = 100000.000002
-        Alert alert = alert("BTCUSDT", "2", "50000.000001");
-
         // when
-        AlertRejectedException e = rejected(alert);
+        RiskDenial denial = denied("BTCUSDT", "2", "50000.000001");
 
         // then
-        assertThat(e.reason()).isEqualTo(RejectionReason.ORDER_TOO_LARGE);
-        assertThat(e.detail()).contains("100000.000002 USD").contains("100000 USD");
+        assertThat(denial.reason()).isEqualTo(DenialReason.ORDER_TOO_LARGE);
+        assertThat(denial.detail()).contains("100000.000002 USD").contains("100000 USD");
     }
 
     @Test
     void shouldCheckLimitOrdersTheSameWay() {
-        // given
-        Alert alert = new Alert("a", "ETHUSDT", Side.SELL, OrderType.LIMIT, new BigDecimal("40"), new BigDecimal("2500.01"),
-                BigDecimal.ONE, null, "paper", null, "{}");
-
+        // given: a limit order is valued at its limit price, 40 × 2500.01
         // when / then
-        assertThat(rejected(alert).reason()).isEqualTo(RejectionReason.ORDER_TOO_LARGE);
+        assertThat(denied("ETHUSDT", "40", "2500.01").reason()).isEqualTo(DenialReason.ORDER_TOO_LARGE);
     }
 
     @Test
@@ -56,58 +43,52 @@ final class RiskCheckTest {
         RiskCheck small = new RiskCheck(new BigDecimal("10.5"));
 
         // when / then
-        assertThatCode(() -> small.check(alert("BTCUSDT", "0.0001", "105000"))).doesNotThrowAnyException();
-        assertThat(catchThrowableOfType(AlertRejectedException.class,
-                () -> small.check(alert("BTCUSDT", "0.0001", "105001"))).reason()).isEqualTo(RejectionReason.ORDER_TOO_LARGE);
+        assertThat(small.check("BTCUSDT", new BigDecimal("0.0001"), new BigDecimal("105000"))).isEmpty();
+        assertThat(small.check("BTCUSDT", new BigDecimal("0.0001"), new BigDecimal("105001")))
+                .get().extracting(RiskDenial::reason).isEqualTo(DenialReason.ORDER_TOO_LARGE);
     }
 
     @Test
     void shouldRefuseAMarketOrderWithoutAUsablePrice() {
         // given: the price was missing or NaN and became null
-        Alert alert = alert("BTCUSDT", "0.001", null);
-
         // when
-        AlertRejectedException e = rejected(alert);
+        RiskDenial denial = denied("BTCUSDT", "0.001", null);
 
         // then
-        assertThat(e.reason()).isEqualTo(RejectionReason.NO_USABLE_PRICE);
+        assertThat(denial.reason()).isEqualTo(DenialReason.NO_USABLE_PRICE);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"BTCETH", "ETHBTC", "BTCEUR", "ETHBNB"})
     void shouldRefuseAQuoteCurrencyItCannotConvertToUsd(String symbol) {
         // given: a tiny order, so only the quote currency can be the reason
-        Alert alert = alert(symbol, "0.001", "0.05");
-
         // when
-        AlertRejectedException e = rejected(alert);
+        RiskDenial denial = denied(symbol, "0.001", "0.05");
 
         // then
-        assertThat(e.reason()).isEqualTo(RejectionReason.UNSUPPORTED_QUOTE_CURRENCY);
-        assertThat(e.detail()).contains(symbol);
+        assertThat(denial.reason()).isEqualTo(DenialReason.UNSUPPORTED_QUOTE_CURRENCY);
+        assertThat(denial.detail()).contains(symbol);
     }
 
     @Test
     void shouldReportTheQuoteCurrencyBeforeAMissingPrice() {
         // when / then
-        assertThat(rejected(alert("ETHBTC", "1", null)).reason()).isEqualTo(RejectionReason.UNSUPPORTED_QUOTE_CURRENCY);
+        assertThat(denied("ETHBTC", "1", null).reason()).isEqualTo(DenialReason.UNSUPPORTED_QUOTE_CURRENCY);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"BTCUSDT", "BTCUSDC", "BTCUSD"})
     void shouldAcceptUsdLikeQuotes(String symbol) {
         // when / then
-        assertThatCode(() -> risk.check(alert(symbol, "1", "60000"))).doesNotThrowAnyException();
+        assertThat(check(symbol, "1", "60000")).isEmpty();
     }
 
-    private AlertRejectedException rejected(Alert alert) {
-        AlertRejectedException e = catchThrowableOfType(AlertRejectedException.class, () -> risk.check(alert));
-        assertThat(e).as("expected the risk check to refuse %s", alert).isNotNull();
-        return e;
+    private RiskDenial denied(String symbol, String quantity, String price) {
+        return check(symbol, quantity, price)
+                .orElseThrow(() -> new AssertionError("expected the risk check to refuse " + symbol + " " + quantity + " @ " + price));
     }
 
-    private static Alert alert(String symbol, String quantity, String price) {
-        return new Alert("alert-1", symbol, Side.BUY, OrderType.MARKET, new BigDecimal(quantity),
-                price == null ? null : new BigDecimal(price), BigDecimal.ONE, null, "paper", null, "{}");
+    private Optional<RiskDenial> check(String symbol, String quantity, String price) {
+        return risk.check(symbol, new BigDecimal(quantity), price == null ? null : new BigDecimal(price));
     }
 }

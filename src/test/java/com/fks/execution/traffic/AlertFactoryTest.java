@@ -45,7 +45,7 @@ final class AlertFactoryTest {
             ObjectNode json = parser.parse(alert.body());
             assertThat(authenticator.check(json, alert.body(), alert.signatureHeader())).isNull();
             Alert valid = validator.validate(json, window.check(json.get("timestamp")));
-            risk.check(valid);
+            assertThat(risk.check(valid.symbol(), valid.quantity(), valid.price())).as("risk").isEmpty();
             assertThat(ids.add(valid.alertId())).isTrue();
             symbols.add(json.get("symbol").asText());
             String text = new String(alert.body(), StandardCharsets.UTF_8);

@@ -1,7 +1,7 @@
 package com.fks.execution.traffic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,8 +88,8 @@ final class KillDuringTrafficTest {
             assertThat(service.stop()).isZero();
 
             // then the exchange's own book has one fill per 202, none for a 4xx, none twice
-            List<PaperOrderBook.Fill> fills = ServiceRecords.paperFills(service.dataDir());
-            List<String> filled = fills.stream().map(PaperOrderBook.Fill::clientOrderId).toList();
+            List<PaperBook.Fill> fills = ServiceRecords.paperFills(service.dataDir());
+            List<String> filled = fills.stream().map(PaperBook.Fill::clientOrderId).toList();
             assertThat(filled).doesNotHaveDuplicates();
             for (Map.Entry<String, String> accepted : acceptedOrderByAlert.entrySet()) {
                 assertThat(filled).as("fill of 202 alert " + accepted.getKey()).contains("fks" + accepted.getValue());

@@ -3,7 +3,9 @@ package com.fks.execution.traffic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.app.Main;
-import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.exchange.ExchangeException;
+import com.fks.execution.exchange.paper.JdbcPaperBook;
+import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.ServiceProcess;
 import org.h2.jdbcx.JdbcDataSource;
 import picocli.CommandLine;
@@ -15,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +38,12 @@ public final class ServiceRecords {
     }
 
     /** The paper exchange's fills, read straight from its table; the service must be stopped or killed. */
-    public static List<PaperOrderBook.Fill> paperFills(Path dataDir) throws SQLException {
+    public static List<PaperBook.Fill> paperFills(Path dataDir) throws ExchangeException {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange") + ";FILE_LOCK=FILE");
         ds.setUser("sa");
         ds.setPassword("");
-        try (PaperOrderBook book = new PaperOrderBook(ds)) {
+        try (PaperBook book = new JdbcPaperBook(ds)) {
             return book.fills();
         }
     }

@@ -1,7 +1,7 @@
 package com.fks.execution.traffic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fks.execution.exchange.paper.PaperOrderBook;
+import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,8 +112,8 @@ final class TrafficCommandTest {
 
             // and the paper exchange's own book, read without the service, has one fill per 202 and nothing else
             assertThat(service.stop()).isZero();
-            List<PaperOrderBook.Fill> fills = ServiceRecords.paperFills(service.dataDir());
-            List<String> filledClientIds = fills.stream().map(PaperOrderBook.Fill::clientOrderId).toList();
+            List<PaperBook.Fill> fills = ServiceRecords.paperFills(service.dataDir());
+            List<String> filledClientIds = fills.stream().map(PaperBook.Fill::clientOrderId).toList();
             assertThat(filledClientIds).doesNotHaveDuplicates();
             assertThat(new HashSet<>(filledClientIds)).isEqualTo(acceptedOrders.stream().map(id -> "fks" + id)
                     .collect(Collectors.toSet()));

@@ -11,7 +11,7 @@ import com.fks.execution.exchange.InstrumentRules;
 import com.fks.execution.exchange.OrderPreparation;
 import com.fks.execution.exchange.OrderPreparation.PreparedOrder;
 import com.fks.execution.exchange.OrderRequest;
-import com.fks.execution.exchange.OrderType;
+import com.fks.execution.order.OrderType;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;

@@ -2,7 +2,7 @@ package com.fks.execution.exchange.binance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fks.execution.exchange.InstrumentRules;
-import com.fks.execution.exchange.OrderType;
+import com.fks.execution.order.OrderType;
 import java.math.BigDecimal;
 
 /**

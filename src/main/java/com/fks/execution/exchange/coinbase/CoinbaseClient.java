@@ -13,7 +13,7 @@ import com.fks.execution.exchange.InstrumentRules;
 import com.fks.execution.exchange.OrderPreparation;
 import com.fks.execution.exchange.OrderPreparation.PreparedOrder;
 import com.fks.execution.exchange.OrderRequest;
-import com.fks.execution.exchange.OrderType;
+import com.fks.execution.order.OrderType;
 import com.nimbusds.jose.JOSEException;
 import java.io.IOException;
 import java.math.BigDecimal;

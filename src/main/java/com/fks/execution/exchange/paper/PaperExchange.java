@@ -23,12 +23,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class PaperExchange implements ExchangeClient {
     public static final String NAME = "paper";
 
-    private final PaperOrderBook book;
+    private final PaperBook book;
     private final Duration latency;
     private final double failureRate;
     private final Clock clock;
 
-    public PaperExchange(PaperOrderBook book, Duration latency, double failureRate, Clock clock) {
+    public PaperExchange(PaperBook book, Duration latency, double failureRate, Clock clock) {
         this.book = book;
         this.latency = latency;
         this.failureRate = failureRate;

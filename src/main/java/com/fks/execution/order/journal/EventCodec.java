@@ -1,7 +1,7 @@
 package com.fks.execution.order.journal;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderUpdate;

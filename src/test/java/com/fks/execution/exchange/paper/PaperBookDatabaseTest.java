@@ -1,8 +1,8 @@
 package com.fks.execution.exchange.paper;
 
 import com.fks.execution.config.Settings;
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.Database;
 import com.zaxxer.hikari.HikariDataSource;
@@ -25,7 +25,7 @@ final class PaperBookDatabaseTest {
         // given fills kept, as earlier versions did, in the store's own database
         try (HikariDataSource store = Database.open(new Settings.Database(null, null, null), dataDir);
              HikariDataSource book = PaperBookDatabase.open(dataDir)) {
-            try (PaperOrderBook earlier = new PaperOrderBook(store)) {
+            try (PaperBook earlier = new JdbcPaperBook(store)) {
                 earlier.fill(request("fks1"), "p1", new BigDecimal("64000"), Instant.now());
                 earlier.fill(request("fks2"), "p2", new BigDecimal("64001"), Instant.now());
             }
@@ -37,8 +37,8 @@ final class PaperBookDatabaseTest {
             // then the fills are there, once, and a lookup after the upgrade finds them instead of filling again
             assertThat(imported).isEqualTo(2);
             assertThat(again).isZero();
-            try (PaperOrderBook paper = new PaperOrderBook(book)) {
-                assertThat(paper.fills()).extracting(PaperOrderBook.Fill::clientOrderId).containsExactlyInAnyOrder("fks1", "fks2");
+            try (PaperBook paper = new JdbcPaperBook(book)) {
+                assertThat(paper.fills()).extracting(PaperBook.Fill::clientOrderId).containsExactlyInAnyOrder("fks1", "fks2");
                 assertThat(paper.find("fks2")).get().satisfies(o -> assertThat(o.exchangeOrderId()).isEqualTo("p2"));
             }
         }

@@ -1,8 +1,8 @@
 package com.fks.execution.order.journal;
 
 import com.fks.execution.config.Settings;
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.order.Database;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.OrderStatus;

@@ -20,20 +20,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The paper exchange's own record of fills (table paper_orders), keyed by client order id like a real
- * venue's, so a restart keeps them and a lookup after a lost response finds them.
+ * The paper book in a database, table paper_orders: an H2 file of its own beside the embedded store
+ * ({@link PaperBookDatabase}), the shared PostgreSQL with replicas. Fills are written through a group-commit
+ * writer of their own, so a fill is committed before the venue answers.
  */
-public final class PaperOrderBook implements AutoCloseable {
+public final class JdbcPaperBook implements PaperBook {
     private static final String UNIQUE_VIOLATION = "23505";
-
-    /** One fill as the paper exchange recorded it. */
-    public record Fill(String clientOrderId, String symbol, String side, BigDecimal quantity, BigDecimal price) {
-    }
 
     private final DataSource dataSource;
     private final GroupCommitWriter writer;
 
-    public PaperOrderBook(DataSource dataSource) {
+    public JdbcPaperBook(DataSource dataSource) {
         this.dataSource = dataSource;
         this.writer = new GroupCommitWriter(dataSource, "paper-writer");
     }
@@ -43,11 +40,9 @@ public final class PaperOrderBook implements AutoCloseable {
         writer.close();
     }
 
-    /**
-     * Fills the order; a client order id already filled returns the earlier fill, as an idempotent venue would.
-     * Fills share group commits like the service's own writes (the paper exchange has its own writer).
-     */
-    ExchangeOrder fill(OrderRequest request, String exchangeOrderId, BigDecimal price, Instant at)
+    /** Fills share group commits like the service's own writes (the paper exchange has its own writer). */
+    @Override
+    public ExchangeOrder fill(OrderRequest request, String exchangeOrderId, BigDecimal price, Instant at)
             throws ExchangeException {
         try {
             return writer.write("filling a paper order", c -> {
@@ -81,7 +76,8 @@ public final class PaperOrderBook implements AutoCloseable {
         }
     }
 
-    Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException {
+    @Override
+    public Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException {
         try (Connection c = dataSource.getConnection()) {
             return findIn(c, clientOrderId);
         } catch (SQLException e) {
@@ -103,8 +99,8 @@ public final class PaperOrderBook implements AutoCloseable {
         }
     }
 
-    /** Every fill, oldest first: what tests compare the service's word against. */
-    public List<Fill> fills() throws SQLException {
+    @Override
+    public List<Fill> fills() throws ExchangeException {
         List<Fill> fills = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
@@ -115,11 +111,14 @@ public final class PaperOrderBook implements AutoCloseable {
                             rs.getBigDecimal(4).stripTrailingZeros(), rs.getBigDecimal(5).stripTrailingZeros()));
                 }
             }
+        } catch (SQLException e) {
+            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
         }
         return fills;
     }
 
-    void ping() throws ExchangeException {
+    @Override
+    public void ping() throws ExchangeException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
             ps.executeQuery().close();
         } catch (SQLException e) {

@@ -1,4 +1,4 @@
-package com.fks.execution.exchange;
+package com.fks.execution.order;
 
 public enum Side {
     BUY, SELL
