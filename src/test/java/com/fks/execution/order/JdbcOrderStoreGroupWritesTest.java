@@ -1,7 +1,5 @@
 package com.fks.execution.order;
 
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;

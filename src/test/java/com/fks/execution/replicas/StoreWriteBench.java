@@ -1,8 +1,8 @@
 package com.fks.execution.replicas;
 
 import com.fks.execution.config.Settings;
-import com.fks.execution.exchange.OrderType;
-import com.fks.execution.exchange.Side;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.intake.OrderIds;
 import com.fks.execution.order.Database;
