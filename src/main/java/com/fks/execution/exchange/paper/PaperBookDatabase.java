@@ -33,7 +33,7 @@ public final class PaperBookDatabase {
         HikariConfig config = new HikariConfig();
         config.setPoolName("fks-paper-book");
         config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange")
-                + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000");
+                + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;CACHE_SIZE=2048");
         config.setUsername("sa");
         config.setPassword("");
         config.setMaximumPoolSize(4);
