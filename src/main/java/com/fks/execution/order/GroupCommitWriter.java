@@ -12,10 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Runs writes from many threads in shared transactions: one thread takes whatever writes are waiting and
@@ -115,20 +112,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         Pending<R, T> pending = new Pending<>(what, batch, request, new CompletableFuture<>());
         waiting.add(pending);
-        try {
-            return pending.result().get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new StoreUnavailableException("store failed while " + what + ": " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the store did not commit " + what + " within "
-                    + writeTimeout.toMillis() + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while " + what, e);
-        }
+        return WriteGroups.await(pending.result(), what, writeTimeout);
     }
 
     /** Writes waiting for the next group (tests wait for it to build a group of their choosing). */
@@ -139,17 +123,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     private void writeLoop() {
         List<Pending<?, ?>> group = new ArrayList<>();
         while (!closed || !waiting.isEmpty()) {
-            Pending<?, ?> first;
             try {
-                first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                if (!WriteGroups.next(waiting, group, MAX_GROUP)) {
+                    continue;
+                }
             } catch (InterruptedException e) {
                 break;
             }
-            if (first == null) {
-                continue;
-            }
-            group.add(first);
-            waiting.drainTo(group, MAX_GROUP - 1);
             writeGroup(group);
             group.clear();
         }

@@ -98,7 +98,9 @@ final class ExchangeExecutionTest {
         assertThat(binance.rejectedAuthCount()).isZero();
         assertThat(order.path("executed_quantity").asText()).isEqualTo("0.00123");
         assertThat(order.path("exchange_order_id").asText()).isNotBlank();
-        assertThat(service.metrics()).contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"filled\"} 1.0");
+        // counted by the engine once the store has the final status, which /orders can show a moment before
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(service.metrics())
+                .contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"filled\"} 1.0"));
     }
 
     @Test
@@ -138,7 +140,9 @@ final class ExchangeExecutionTest {
         JsonNode order = awaitStatus(service, orderId, "REJECTED", Duration.ofSeconds(15));
         assertThat(order.path("detail").asText()).contains("-2010").contains("insufficient balance");
         assertThat(order.path("attempts").asInt()).isEqualTo(1);
-        assertThat(service.metrics()).contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"rejected\"} 1.0");
+        // counted by the engine once the store has the final status, which /orders can show a moment before
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(service.metrics())
+                .contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"rejected\"} 1.0"));
     }
 
     @Test

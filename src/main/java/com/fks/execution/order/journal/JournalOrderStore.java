@@ -9,6 +9,7 @@ import com.fks.execution.order.OrderStore;
 import com.fks.execution.order.OrderUpdate;
 import com.fks.execution.order.RecordResult;
 import com.fks.execution.order.StoreUnavailableException;
+import com.fks.execution.order.WriteGroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -504,40 +502,19 @@ public final class JournalOrderStore implements OrderStore {
                 throw new StoreUnavailableException("the store is closed", null);
             }
             waiting.add(command);
-            try {
-                return command.result.get(GroupCommitWriter.WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                    throw unavailable;
-                }
-                if (e.getCause() instanceof RuntimeException runtime) {
-                    throw runtime;
-                }
-                throw new StoreUnavailableException("store failed while " + command.what + ": " + e.getCause(),
-                        e.getCause());
-            } catch (TimeoutException e) {
-                throw new StoreUnavailableException("the store did not record " + command.what + " within "
-                        + GroupCommitWriter.WRITE_TIMEOUT.toMillis() + " ms", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreUnavailableException("interrupted while " + command.what, e);
-            }
+            return WriteGroups.await(command.result, command.what, GroupCommitWriter.WRITE_TIMEOUT);
         }
 
         private void writeLoop() {
             List<Command<?>> group = new ArrayList<>();
             while (!closed || !waiting.isEmpty()) {
-                Command<?> first;
                 try {
-                    first = waiting.poll(100, TimeUnit.MILLISECONDS);
+                    if (!WriteGroups.next(waiting, group, MAX_GROUP)) {
+                        continue;
+                    }
                 } catch (InterruptedException e) {
                     break;
                 }
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                waiting.drainTo(group, MAX_GROUP - 1);
                 try {
                     writeGroup(group);
                 } catch (RuntimeException e) {
