@@ -20,6 +20,7 @@ public final class Database {
     public static HikariDataSource open(Settings.Database settings, Path dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("fks-store");
+        ClosedH2ConnectionEviction eviction = new ClosedH2ConnectionEviction();
         if (settings.isEmbedded()) {
             try {
                 Files.createDirectories(dataDir);
@@ -36,7 +37,7 @@ public final class Database {
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);
-            config.setExceptionOverride(new ClosedH2ConnectionEviction());
+            config.setExceptionOverride(eviction);
         } else {
             config.setJdbcUrl(settings.url());
             if (settings.user() != null) {
@@ -54,6 +55,7 @@ public final class Database {
         config.setValidationTimeout(500);
         config.setInitializationFailTimeout(10_000);
         HikariDataSource dataSource = new HikariDataSource(config);
+        eviction.evictingAllOf(dataSource.getHikariPoolMXBean());
         migrate(dataSource);
         if (settings.isEmbedded()) {
             refuseReadOnly(dataSource, dataDir);

@@ -60,4 +60,17 @@ final class Alerts {
         Matcher m = line.matcher(replica.get("/metrics").body());
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
+
+    /** Waits until the replica counts {@code expected} live replicas (its heartbeat count refreshes every few s). */
+    static void awaitLiveReplicas(ServiceProcess replica, int expected) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(liveReplicas(replica)).as("execution_replicas_live")
+                        .isEqualTo(expected));
+    }
+
+    static double liveReplicas(ServiceProcess replica) throws IOException {
+        Matcher m = Pattern.compile("(?m)^execution_replicas_live(?:\\{\\})?\\s+(\\S+)$")
+                .matcher(replica.get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
 }

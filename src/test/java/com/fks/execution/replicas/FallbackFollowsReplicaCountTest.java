@@ -1,7 +1,6 @@
 package com.fks.execution.replicas;
 
 import com.fks.execution.testsupport.ServiceProcess;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,12 +8,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +51,7 @@ final class FallbackFollowsReplicaCountTest {
         // given three replicas on Redis that each see three alive
         for (ServiceProcess replica : replicas) {
             Alerts.awaitBackend(replica, "redis");
-            awaitLiveReplicas(replica, 3);
+            Alerts.awaitLiveReplicas(replica, 3);
         }
 
         // when Redis stops and one client sends three times the limit, spread over the three replicas
@@ -75,7 +71,7 @@ final class FallbackFollowsReplicaCountTest {
         assertThat(replicas.get(2).stop()).isZero();
         List<ServiceProcess> left = replicas.subList(0, 2);
         for (ServiceProcess replica : left) {
-            awaitLiveReplicas(replica, 2);
+            Alerts.awaitLiveReplicas(replica, 2);
         }
 
         // then the two left share the limit between them: a new client gets 30 in all (15 each)
@@ -94,17 +90,5 @@ final class FallbackFollowsReplicaCountTest {
             }
         }
         return accepted;
-    }
-
-    private static void awaitLiveReplicas(ServiceProcess replica, int expected) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .untilAsserted(() -> assertThat(liveReplicas(replica)).as("execution_replicas_live")
-                        .isEqualTo(expected));
-    }
-
-    private static double liveReplicas(ServiceProcess replica) throws IOException {
-        Matcher m = Pattern.compile("(?m)^execution_replicas_live(?:\\{\\})?\\s+(\\S+)$")
-                .matcher(replica.get("/metrics").body());
-        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 }

@@ -52,6 +52,8 @@ final class RedisOutageTest {
         // given both replicas on Redis, having accepted a few alerts through it
         for (ServiceProcess replica : replicas) {
             Alerts.awaitBackend(replica, "redis");
+            // each has counted the other's heartbeat, so its share while Redis is down is the limit halved
+            Alerts.awaitLiveReplicas(replica, REPLICAS);
         }
         for (int i = 0; i < 4; i++) {
             assertThat(replicas.get(i % 2).postWebhook(Alerts.alert("before-" + i)).statusCode()).isEqualTo(202);
@@ -85,6 +87,8 @@ final class RedisOutageTest {
         // then both go back to it within a few seconds, and A's next alert is counted in Redis again
         for (ServiceProcess replica : replicas) {
             Alerts.awaitBackend(replica, "redis");
+            // each has counted the other's heartbeat, so its share while Redis is down is the limit halved
+            Alerts.awaitLiveReplicas(replica, REPLICAS);
         }
         assertThat(a.postWebhook(Alerts.alert("after-0")).statusCode()).isEqualTo(202);
         assertThat(rateLimitKeysInRedis()).isGreaterThanOrEqualTo(1);
