@@ -27,13 +27,14 @@ public final class Database {
             } catch (IOException e) {
                 throw new StoreUnavailableException("cannot create DATA_DIR " + dataDir + ": " + e.getMessage(), e);
             }
-            // The order view of the journal (order.journal): the journal is what makes an alert durable, so H2
-            // writes its pages in the background (its default delay), not at each commit; what a crash loses the
-            // view catches up from the journal position it recorded. FILE_LOCK=FILE: a second process on the same
-            // folder is refused. CACHE_SIZE (KiB): the view is mostly written; its page cache need not take a
-            // large share of a heap sized for a 512 MiB pod.
+            // The order view of the journal (order.journal). WRITE_DELAY=0: each of the view's commits is written
+            // by the thread that commits, so a failed write (a full disk) fails that commit, which the view
+            // retries; with H2's background writer the failure would be silent and the commits since lost while
+            // the process runs on. FILE_LOCK=FILE: a second process on the same folder is refused. CACHE_SIZE
+            // (KiB): the view is mostly written; its page cache need not take a large share of a heap sized for a
+            // 512 MiB pod.
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
-                    + ";FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=8192");
+                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=8192");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);
