@@ -35,12 +35,12 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 Request r = requests.get(round.get(j));
                 applied[round.get(j)] = done[j];
                 if (done[j] && !postgres) {
-                    if (acknowledged(r)) {
+                    if (r.update().acknowledgedWithoutSubmittedStep()) {
                         events.add(new EventRows.Row(r.orderId(), OrderStatus.SUBMITTED.name(), r.at().toEpochMilli(),
                                 null));
                     }
                     events.add(new EventRows.Row(r.orderId(), r.update().to().name(), r.at().toEpochMilli(),
-                            eventDetail(r.update())));
+                            r.update().historyDetail()));
                 }
             }
         }
@@ -91,8 +91,8 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 ps.setString(p++, r.owner());
                 p = bindChange(ps, p, r);
                 ps.setBoolean(p++, r.update().to().isFinal());
-                ps.setBoolean(p++, acknowledged(r));
-                ps.setString(p++, EventRows.truncate(eventDetail(r.update())));
+                ps.setBoolean(p++, r.update().acknowledgedWithoutSubmittedStep());
+                ps.setString(p++, EventRows.truncate(r.update().historyDetail()));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -147,33 +147,5 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         ps.setInt(p++, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
         ps.setLong(p++, r.at().toEpochMilli());
         return p;
-    }
-
-    /**
-     * The exchange acknowledged and settled the order in one answer: the acknowledgement is still a step of the
-     * order's history, recorded before the status it led to.
-     */
-    private static boolean acknowledged(Request r) {
-        OrderUpdate u = r.update();
-        return u.from() == OrderStatus.SUBMITTING && u.to() != OrderStatus.SUBMITTED && u.to() != OrderStatus.REJECTED
-                && u.to() != OrderStatus.FAILED;
-    }
-
-    private static String eventDetail(OrderUpdate u) {
-        StringBuilder detail = new StringBuilder();
-        if (u.reason() != null) {
-            detail.append(u.reason());
-        }
-        if (u.detail() != null) {
-            detail.append(detail.length() > 0 ? ": " : "").append(u.detail());
-        }
-        if (u.executedQuantity() != null && u.executedQuantity().signum() > 0) {
-            detail.append(detail.length() > 0 ? "; " : "").append("executed ")
-                    .append(u.executedQuantity().stripTrailingZeros().toPlainString());
-            if (u.averagePrice() != null) {
-                detail.append(" @ ").append(u.averagePrice().stripTrailingZeros().toPlainString());
-            }
-        }
-        return detail.length() == 0 ? null : detail.toString();
     }
 }

@@ -264,11 +264,6 @@ public final class Journal implements AutoCloseable {
         return segments.firstKey();
     }
 
-    /** The segment that appends go to. */
-    public long activeSegment() {
-        return activeBase;
-    }
-
     /** Where the second-oldest segment starts: the oldest ends there (none: no segment can be deleted). */
     public long endOfOldestSegment() {
         Long second = segments.higherKey(segments.firstKey());

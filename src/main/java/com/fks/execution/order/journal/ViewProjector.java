@@ -77,10 +77,6 @@ final class ViewProjector implements AutoCloseable {
         }
     }
 
-    long projected() {
-        return projected;
-    }
-
     /** Waits until the view has everything the journal had when called; false if it did not in time. */
     boolean awaitCaughtUp(long timeoutMillis) {
         long target = enqueued;
