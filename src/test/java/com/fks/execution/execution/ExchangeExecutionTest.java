@@ -7,10 +7,11 @@ import com.fks.execution.testexchange.CoinbaseTestExchange;
 import com.fks.execution.testexchange.Faults;
 import com.fks.execution.testexchange.TestKeys;
 import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.testsupport.BinanceBackedServices;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,8 +19,6 @@ import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,33 +32,19 @@ import static org.awaitility.Awaitility.await;
  */
 final class ExchangeExecutionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "test-api-key";
-    private static final String SECRET = "test-api-secret-0123456789abcdef";
-    private static final String ADMIN = "admin-token-0123456789abcdef";
+    private static final String ADMIN = BinanceBackedServices.ADMIN;
 
+    @RegisterExtension
+    final BinanceBackedServices venue = new BinanceBackedServices();
     private BinanceTestExchange binance;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
-    void startExchange() {
-        binance = BinanceTestExchange.start(KEY, SECRET);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        binance.close();
+    void exchange() {
+        binance = venue.exchange();
     }
 
     private InProcessService service(Map<String, String> extra) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("BINANCE_API_KEY", KEY, "BINANCE_API_SECRET", SECRET,
-                "BINANCE_BASE_URL", binance.baseUrl(), "ADMIN_TOKEN", ADMIN));
-        env.putAll(extra);
-        InProcessService service = InProcessService.start(env);
-        toClose.add(service);
-        return service;
+        return venue.service(extra);
     }
 
     private static String binanceAlert(String quantity) {
@@ -218,7 +203,7 @@ final class ExchangeExecutionTest {
     @Test
     void shouldReconcileAnOrderLeftSubmittingByACrashToExactlyOneOrder() throws Exception {
         binance.faults().add(Faults.Target.PLACE, new Faults.Hang(Duration.ofSeconds(8)));
-        try (ServiceProcess service = ServiceProcess.start(Map.of("BINANCE_API_KEY", KEY, "BINANCE_API_SECRET", SECRET,
+        try (ServiceProcess service = ServiceProcess.start(Map.of("BINANCE_API_KEY", BinanceBackedServices.KEY, "BINANCE_API_SECRET", BinanceBackedServices.SECRET,
                 "BINANCE_BASE_URL", binance.baseUrl()))) {
             HttpResponse<String> accepted = service.postWebhook(binanceAlert("0.001"));
             assertThat(accepted.statusCode()).isEqualTo(202);

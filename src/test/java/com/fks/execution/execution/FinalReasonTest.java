@@ -5,17 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.testexchange.BinanceTestExchange;
 import com.fks.execution.testexchange.Faults;
 import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.testsupport.BinanceBackedServices;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,33 +28,19 @@ import static org.awaitility.Awaitility.await;
  */
 final class FinalReasonTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "test-api-key";
-    private static final String SECRET = "test-api-secret-0123456789abcdef";
-    private static final String ADMIN = "admin-token-0123456789abcdef";
+    private static final String ADMIN = BinanceBackedServices.ADMIN;
 
+    @RegisterExtension
+    final BinanceBackedServices venue = new BinanceBackedServices();
     private BinanceTestExchange binance;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
-    void startExchange() {
-        binance = BinanceTestExchange.start(KEY, SECRET);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        binance.close();
+    void exchange() {
+        binance = venue.exchange();
     }
 
     private InProcessService service(Map<String, String> extra) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("BINANCE_API_KEY", KEY, "BINANCE_API_SECRET", SECRET,
-                "BINANCE_BASE_URL", binance.baseUrl(), "ADMIN_TOKEN", ADMIN));
-        env.putAll(extra);
-        InProcessService service = InProcessService.start(env);
-        toClose.add(service);
-        return service;
+        return venue.service(extra);
     }
 
     private static String alert() {

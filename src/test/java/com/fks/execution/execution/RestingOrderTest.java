@@ -7,11 +7,12 @@ import com.fks.execution.testexchange.CoinbaseTestExchange;
 import com.fks.execution.testexchange.Faults;
 import com.fks.execution.testexchange.TestKeys;
 import com.fks.execution.testsupport.Alerts;
+import com.fks.execution.testsupport.BinanceBackedServices;
 import com.fks.execution.testsupport.CapturedLogs;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,9 +20,6 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,35 +32,21 @@ import static org.awaitility.Awaitility.await;
  */
 final class RestingOrderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "test-api-key";
-    private static final String SECRET = "test-api-secret-0123456789abcdef";
-    private static final String ADMIN = "admin-token-0123456789abcdef";
+    private static final String ADMIN = BinanceBackedServices.ADMIN;
     /** First look 0.5 s after the acknowledgement, then the regular poll every 5 s. */
     private static final Duration REFRESHED_WITHIN = Duration.ofSeconds(20);
 
+    @RegisterExtension
+    final BinanceBackedServices venue = new BinanceBackedServices();
     private BinanceTestExchange binance;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @BeforeEach
-    void startExchange() {
-        binance = BinanceTestExchange.start(KEY, SECRET);
-    }
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        binance.close();
+    void exchange() {
+        binance = venue.exchange();
     }
 
     private InProcessService service(Map<String, String> extra) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("BINANCE_API_KEY", KEY, "BINANCE_API_SECRET", SECRET,
-                "BINANCE_BASE_URL", binance.baseUrl(), "ADMIN_TOKEN", ADMIN));
-        env.putAll(extra);
-        InProcessService service = InProcessService.start(env);
-        toClose.add(service);
-        return service;
+        return venue.service(extra);
     }
 
     private static String limitAlert(String exchange, String symbol, String action, String quantity) {
