@@ -49,6 +49,8 @@ public final class WebhookPipeline {
 
     private final Parts p;
 
+    private static final long REFUSED_BODY_GRACE_NANOS = 100_000_000L;
+
     public WebhookPipeline(Parts parts) {
         this.p = parts;
     }
@@ -74,7 +76,7 @@ public final class WebhookPipeline {
             MDC.remove("order_id");
         }
         if (!body.ended() && response.status() != RejectionReason.BODY_TOO_LARGE.httpStatus()) {
-            drainUnread(body, !RejectionReason.IP_NOT_ALLOWED.code().equals(response.reason()));
+            drainUnread(body, !RejectionReason.IP_NOT_ALLOWED.code().equals(response.reason()), given.declaredLength());
         }
         p.metrics().requestFinished(response.status(), response.reason(), System.nanoTime() - started);
         return response;
@@ -84,16 +86,23 @@ public final class WebhookPipeline {
      * Reads what is left of a body the pipeline refused before reading (415, 503), up to the size limit.
      * Jetty closes a connection whose request body is left unread, and a close while that body is still
      * arriving resets the connection: the answer can be destroyed on its way to the client, which then
-     * cannot tell whether the request was seen. A client outside the allow-list is not waited for: only what
-     * has already arrived is read, so a stalled body from a refused address holds no thread. A body over the
-     * limit is not read at all; its 413 says close.
+     * cannot tell whether the request was seen. A client outside the allow-list is waited for 100 ms at most
+     * (its declared length, or what arrives in that time), so a stalled body from a refused address cannot hold
+     * a thread. A body over the limit is not read at all; its 413 says close.
      */
-    private void drainUnread(InputStream body, boolean waitForTheRest) {
+    private void drainUnread(InputStream body, boolean waitForTheRest, long declaredLength) {
         byte[] sink = new byte[8192];
-        long left = p.maxBodyBytes() + 1L;
+        long left = declaredLength >= 0 && !waitForTheRest ? declaredLength : p.maxBodyBytes() + 1L;
+        // A refused address gets a short grace for a body still on its way (a client sends it just after the
+        // headers), never more: a stalled body must not hold the thread.
+        long graceUntil = System.nanoTime() + REFUSED_BODY_GRACE_NANOS;
         try {
             while (left > 0) {
                 int ready = waitForTheRest ? sink.length : Math.min(sink.length, body.available());
+                if (ready == 0 && !waitForTheRest && System.nanoTime() < graceUntil) {
+                    Thread.sleep(1);
+                    continue;
+                }
                 int n = ready == 0 ? -1 : body.read(sink, 0, (int) Math.min(ready, left));
                 if (n < 0) {
                     return;
@@ -102,6 +111,8 @@ public final class WebhookPipeline {
             }
         } catch (IOException e) {
             // the client left; there is nobody to answer
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

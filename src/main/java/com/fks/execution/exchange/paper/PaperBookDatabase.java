@@ -1,5 +1,6 @@
 package com.fks.execution.exchange.paper;
 
+import com.fks.execution.order.ClosedH2ConnectionEviction;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -39,7 +40,12 @@ public final class PaperBookDatabase {
         config.setMaximumPoolSize(4);
         config.setConnectionTimeout(1000);
         config.setInitializationFailTimeout(10_000);
+        // Like the store's: H2 closes this database too when a write fails (a full disk shared with the store),
+        // and only fresh connections open it again once there is room.
+        ClosedH2ConnectionEviction eviction = new ClosedH2ConnectionEviction();
+        config.setExceptionOverride(eviction);
         HikariDataSource dataSource = new HikariDataSource(config);
+        eviction.evictingAllOf(dataSource.getHikariPoolMXBean());
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(SCHEMA);
         } catch (SQLException e) {
