@@ -9,7 +9,7 @@ import com.fks.execution.exchange.ExchangeRegistry;
 import com.fks.execution.exchange.paper.PaperExchange;
 import com.fks.execution.exchange.paper.JdbcPaperBook;
 import com.fks.execution.exchange.paper.PaperBook;
-import com.fks.execution.exchange.paper.PaperBookDatabase;
+import com.fks.execution.exchange.paper.JdbcPaperBookDatabase;
 import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.intake.AlertParser;
 import com.fks.execution.intake.AlertValidator;
@@ -146,9 +146,9 @@ public final class Application implements AutoCloseable {
 
     /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
     private static HikariDataSource openPaperBook(Settings settings, OpeningDataSource store) {
-        HikariDataSource book = PaperBookDatabase.open(settings.dataDir());
+        HikariDataSource book = JdbcPaperBookDatabase.open(settings.dataDir());
         try {
-            int imported = PaperBookDatabase.importFrom(store.await(), book);
+            int imported = JdbcPaperBookDatabase.importFrom(store.await(), book);
             if (imported > 0) {
                 log.info("paper exchange: {} fills taken over from the store's database", imported);
             }

@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * The paper book in a database, table paper_orders: an H2 file of its own beside the embedded store
- * ({@link PaperBookDatabase}), the shared PostgreSQL with replicas. Fills are written through a group-commit
+ * ({@link JdbcPaperBookDatabase}), the shared PostgreSQL with replicas. Fills are written through a group-commit
  * writer of their own, so a fill is committed before the venue answers.
  */
 public final class JdbcPaperBook implements PaperBook {

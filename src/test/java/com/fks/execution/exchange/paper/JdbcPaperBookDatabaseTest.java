@@ -16,7 +16,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The paper exchange's book in a file of its own, taking over the fills an earlier version kept. */
-final class PaperBookDatabaseTest {
+final class JdbcPaperBookDatabaseTest {
     @TempDir
     Path dataDir;
 
@@ -24,15 +24,15 @@ final class PaperBookDatabaseTest {
     void shouldTakeOverTheFillsOfTheStoresDatabaseOnceAndFindThemByClientOrderId() throws Exception {
         // given fills kept, as earlier versions did, in the store's own database
         try (HikariDataSource store = Database.open(new Settings.Database(null, null, null), dataDir);
-             HikariDataSource book = PaperBookDatabase.open(dataDir)) {
+             HikariDataSource book = JdbcPaperBookDatabase.open(dataDir)) {
             try (PaperBook earlier = new JdbcPaperBook(store)) {
                 earlier.fill(request("fks1"), "p1", new BigDecimal("64000"), Instant.now());
                 earlier.fill(request("fks2"), "p2", new BigDecimal("64001"), Instant.now());
             }
 
             // when the book of its own opens beside it
-            int imported = PaperBookDatabase.importFrom(store, book);
-            int again = PaperBookDatabase.importFrom(store, book);
+            int imported = JdbcPaperBookDatabase.importFrom(store, book);
+            int again = JdbcPaperBookDatabase.importFrom(store, book);
 
             // then the fills are there, once, and a lookup after the upgrade finds them instead of filling again
             assertThat(imported).isEqualTo(2);

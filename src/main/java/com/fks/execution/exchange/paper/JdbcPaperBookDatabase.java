@@ -13,12 +13,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The paper exchange's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) whose every
+ * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) whose every
  * commit reaches the file, so a fill survives a kill -9 like a real venue's record of it (it is not forced:
- * a simulated venue, off the webhook's path). Apart from the order view, which may lag and is written in the
- * background, and apart from the order journal, which is the service's own word.
+ * a simulated venue, off the webhook's path). Apart from the order view, which may lag, and from the order
+ * journal, which is the service's own word. Its pool evicts dead connections as the store's does: the layering
+ * lets the exchange's JDBC code, and only it, use the order store's JDBC helpers.
  */
-public final class PaperBookDatabase {
+public final class JdbcPaperBookDatabase {
     private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS paper_orders ("
             + "client_order_id VARCHAR(40) NOT NULL PRIMARY KEY, exchange_order_id VARCHAR(64) NOT NULL, "
             + "symbol VARCHAR(32) NOT NULL, side VARCHAR(4) NOT NULL, order_type VARCHAR(8) NOT NULL, "
@@ -26,7 +27,7 @@ public final class PaperBookDatabase {
     private static final String COLUMNS = "client_order_id, exchange_order_id, symbol, side, order_type, quantity, "
             + "price, filled_at";
 
-    private PaperBookDatabase() {
+    private JdbcPaperBookDatabase() {
     }
 
     /** Opens (creating) the book under {@code dataDir}. */
