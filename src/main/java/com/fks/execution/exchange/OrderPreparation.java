@@ -29,16 +29,24 @@ public final class OrderPreparation {
     /**
      * The order as it will be sent.
      *
-     * @param quantity rounded to the lot step, within the venue's limits
-     * @param price    the rounded limit price, or null for a market order
+     * @param quantity rounded to the lot step, within the venue's limits; null for an order sized in the quote
+     *                 currency (its amount is {@code request.quoteQuantity()})
+     * @param price    the rounded limit (or take-profit) price, or null for a market or stop-loss order
+     * @param stopPrice the rounded stop-loss trigger of a STOP_LOSS or OCO, else null
      */
-    public record PreparedOrder(OrderRequest request, BigDecimal quantity, BigDecimal price) {
+    public record PreparedOrder(OrderRequest request, BigDecimal quantity, BigDecimal price, BigDecimal stopPrice) {
+        public PreparedOrder(OrderRequest request, BigDecimal quantity, BigDecimal price) {
+            this(request, quantity, price, null);
+        }
     }
 
     private OrderPreparation() {
     }
 
     public static PreparedOrder prepare(OrderRequest request, InstrumentRules rules) throws ExchangeException {
+        if (request.quoteQuantity() != null) {
+            return prepareQuoteSized(request, rules);
+        }
         BigDecimal asked = request.quantity();
         if (asked.signum() <= 0) {
             throw ExchangeException.rejected(INVALID_QUANTITY, "quantity " + plain(asked) + " is not positive");
@@ -57,6 +65,9 @@ public final class OrderPreparation {
                     + " is above the maximum " + plain(rules.maxQuantity()) + " of " + rules.symbol());
         }
 
+        if (request.type().isProtection()) {
+            return prepareProtection(request, rules, quantity);
+        }
         BigDecimal price = null;
         if (request.type() == OrderType.LIMIT) {
             if (request.limitPrice().signum() <= 0) {
@@ -89,6 +100,67 @@ public final class OrderPreparation {
             }
         }
         return new PreparedOrder(request, quantity, price);
+    }
+
+    /**
+     * A market order sized in the quote currency: the venue converts it, so only its sign and the minimum notional
+     * (the amount is the notional) are checked here.
+     */
+    private static PreparedOrder prepareQuoteSized(OrderRequest request, InstrumentRules rules)
+            throws ExchangeException {
+        BigDecimal amount = request.quoteQuantity();
+        if (amount.signum() <= 0) {
+            throw ExchangeException.rejected(INVALID_QUANTITY, "quote amount " + plain(amount) + " is not positive");
+        }
+        if (isSet(rules.minNotional()) && rules.minNotionalAppliesToMarket() && amount.compareTo(rules.minNotional()) < 0) {
+            throw ExchangeException.rejected(BELOW_MIN_NOTIONAL, "quote amount " + plain(amount)
+                    + " is below the minimum notional " + plain(rules.minNotional()) + " of " + rules.symbol());
+        }
+        return new PreparedOrder(request, null, null, null);
+    }
+
+    /**
+     * A stop-loss, take-profit or OCO: the take-profit rounded up to the tick, the stop-loss down
+     * ({@link InstrumentRules#roundProtectionPrice}); each must be a valid price, and the notional is checked at
+     * the lower of the two (the stop-loss when there is one).
+     */
+    private static PreparedOrder prepareProtection(OrderRequest request, InstrumentRules rules, BigDecimal quantity)
+            throws ExchangeException {
+        BigDecimal takeProfit = request.limitPrice() == null ? null
+                : checkedPrice(rules.roundProtectionPrice(request.limitPrice(), false), request.limitPrice(), rules);
+        BigDecimal stop = request.stopPrice() == null ? null
+                : checkedPrice(rules.roundProtectionPrice(request.stopPrice(), true), request.stopPrice(), rules);
+        if (takeProfit != null && stop != null && stop.compareTo(takeProfit) >= 0) {
+            throw ExchangeException.rejected(INVALID_PRICE, "stop-loss " + plain(stop)
+                    + " is not below take-profit " + plain(takeProfit));
+        }
+        BigDecimal lowest = stop != null ? stop : takeProfit;
+        if (isSet(rules.minNotional()) && lowest != null) {
+            BigDecimal notional = quantity.multiply(lowest);
+            if (notional.compareTo(rules.minNotional()) < 0) {
+                throw ExchangeException.rejected(BELOW_MIN_NOTIONAL, "notional " + plain(notional)
+                        + " (quantity " + plain(quantity) + " x price " + plain(lowest)
+                        + ") is below the minimum " + plain(rules.minNotional()) + " of " + rules.symbol());
+            }
+        }
+        return new PreparedOrder(request, quantity, takeProfit, stop);
+    }
+
+    private static BigDecimal checkedPrice(BigDecimal rounded, BigDecimal asked, InstrumentRules rules)
+            throws ExchangeException {
+        if (asked.signum() <= 0 || rounded.signum() <= 0) {
+            throw ExchangeException.rejected(INVALID_PRICE, "price " + plain(asked) + " is not positive at tick "
+                    + plain(rules.tickSize()) + " of " + rules.symbol());
+        }
+        if (isSet(rules.minPrice()) && rounded.compareTo(rules.minPrice()) < 0) {
+            throw ExchangeException.rejected(BELOW_MIN_PRICE, "price " + plain(rounded)
+                    + " is below the minimum " + plain(rules.minPrice()) + " of " + rules.symbol());
+        }
+        if (isSet(rules.maxPrice()) && rounded.compareTo(rules.maxPrice()) > 0) {
+            throw ExchangeException.rejected(ABOVE_MAX_PRICE, "price " + plain(rounded)
+                    + " is above the maximum " + plain(rules.maxPrice()) + " of " + rules.symbol());
+        }
+        return rounded;
     }
 
     /** A decimal as venues expect it: no exponent, no trailing zeros ("0.001", "30000"). */

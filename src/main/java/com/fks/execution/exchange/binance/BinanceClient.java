@@ -517,4 +517,9 @@ public final class BinanceClient implements ExchangeClient {
         String text = uri.toString();
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
+
+    @Override
+    public java.math.BigDecimal freeBalance(String asset) throws ExchangeException {
+        throw ExchangeException.rejected("balance_unavailable", "binance: balances are not read yet");
+    }
 }

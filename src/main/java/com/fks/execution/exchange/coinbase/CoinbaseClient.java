@@ -399,4 +399,9 @@ public final class CoinbaseClient implements ExchangeClient {
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
+
+    @Override
+    public java.math.BigDecimal freeBalance(String asset) throws ExchangeException {
+        throw ExchangeException.rejected("balance_unavailable", "coinbase: balances are not read yet");
+    }
 }

@@ -103,4 +103,9 @@ public final class PaperExchange implements ExchangeClient {
     private boolean injectFailure() {
         return failureRate > 0 && ThreadLocalRandom.current().nextDouble() < failureRate;
     }
+
+    @Override
+    public java.math.BigDecimal freeBalance(String asset) throws ExchangeException {
+        throw ExchangeException.rejected("balance_unavailable", "paper: balances are not read yet");
+    }
 }

@@ -1,0 +1,25 @@
+package com.fks.execution.order;
+
+import java.math.BigDecimal;
+
+/**
+ * The service's own position in one symbol for one strategy at one exchange, from its own fills only (never the
+ * account's other holdings).
+ *
+ * @param quantity          net base units bought minus sold by the service's orders (never below zero: a sale of
+ *                          what the service did not buy does not make a short on spot)
+ * @param averageEntryPrice the average price paid for what is held, or null when nothing is
+ * @param openSellQuantity  base units in the service's open sell orders not yet executed (protection included):
+ *                          what an exit cannot sell again
+ */
+public record Position(String exchange, String symbol, String strategy, BigDecimal quantity,
+                       BigDecimal averageEntryPrice, BigDecimal openSellQuantity) {
+
+    public static Position flat(String exchange, String symbol, String strategy) {
+        return new Position(exchange, symbol, strategy, BigDecimal.ZERO, null, BigDecimal.ZERO);
+    }
+
+    public boolean isFlat() {
+        return quantity.signum() <= 0;
+    }
+}
