@@ -72,6 +72,21 @@ public final class JdbcOrderStore implements OrderStore {
     }
 
     @Override
+    public List<Position> positions(String exchange, String symbol) {
+        return reads.positions(exchange, symbol);
+    }
+
+    @Override
+    public Position position(String exchange, String symbol, String strategy) {
+        return reads.position(exchange, symbol, strategy);
+    }
+
+    @Override
+    public List<Order> openOrdersFor(String exchange, String symbol) {
+        return reads.openOrdersFor(exchange, symbol);
+    }
+
+    @Override
     public List<Order> recent(int limit) {
         return reads.recent(limit);
     }

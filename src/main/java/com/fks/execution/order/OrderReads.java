@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class OrderReads {
     static final String ORDER_COLUMNS = "order_id, alert_id, client_order_id, exchange, symbol, side, "
             + "order_type, quantity, price, confidence, strategy, status, reason, detail, "
-            + "exchange_order_id, executed_quantity, average_price, attempts, received_at, updated_at";
+            + "exchange_order_id, executed_quantity, average_price, attempts, received_at, updated_at, terms";
 
     private final DataSource dataSource;
 
@@ -99,6 +99,58 @@ public final class OrderReads {
         }
     }
 
+    /**
+     * Positions from every order that filled something or is still open, in the order their fills were recorded;
+     * of one exchange and symbol, or all when {@code exchange} is null.
+     */
+    public List<Position> positions(String exchange, String symbol) {
+        PositionLedger ledger = new PositionLedger();
+        String where = "(executed_quantity > 0 OR status IN ('ACCEPTED','SUBMITTING','SUBMITTED'))"
+                + (exchange == null ? "" : " AND exchange = ? AND symbol = ?");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE " + where
+                     + " ORDER BY updated_at, order_id")) {
+            if (exchange != null) {
+                ps.setString(1, exchange);
+                ps.setString(2, symbol);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ledger.add(toOrder(rs, null, List.of()));
+                }
+            }
+            return ledger.positions();
+        } catch (SQLException e) {
+            throw unavailable("reading positions", e);
+        }
+    }
+
+    /** One position (flat when the service holds none). */
+    public Position position(String exchange, String symbol, String strategy) {
+        return positions(exchange, symbol).stream()
+                .filter(p -> java.util.Objects.equals(p.strategy(), strategy)).findFirst()
+                .orElse(Position.flat(exchange, symbol, strategy));
+    }
+
+    /** The open orders (any owner) of one exchange and symbol, oldest first. */
+    public List<Order> openOrdersFor(String exchange, String symbol) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE exchange = ? "
+                     + "AND symbol = ? AND status IN ('ACCEPTED','SUBMITTING','SUBMITTED') ORDER BY received_at, order_id")) {
+            ps.setString(1, exchange);
+            ps.setString(2, symbol);
+            List<Order> orders = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    orders.add(toOrder(rs, null, List.of()));
+                }
+            }
+            return orders;
+        } catch (SQLException e) {
+            throw unavailable("listing open orders", e);
+        }
+    }
+
     /** An order row of a result set that selected {@link #ORDER_COLUMNS}. */
     public static Order toOrder(ResultSet rs, String alertJson, List<OrderEvent> events) throws SQLException {
         return new Order(rs.getString("order_id"), rs.getString("alert_id"), rs.getString("client_order_id"),
@@ -108,7 +160,8 @@ public final class OrderReads {
                 alertJson, OrderStatus.valueOf(rs.getString("status")), rs.getString("reason"),
                 rs.getString("detail"), rs.getString("exchange_order_id"), plain(rs.getBigDecimal("executed_quantity")),
                 plain(rs.getBigDecimal("average_price")), rs.getInt("attempts"),
-                Instant.ofEpochMilli(rs.getLong("received_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), events);
+                Instant.ofEpochMilli(rs.getLong("received_at")), Instant.ofEpochMilli(rs.getLong("updated_at")), events,
+                OrderTerms.decode(rs.getString("terms")));
     }
 
     /** The columns an order row is read with, for a query of one's own. */

@@ -51,6 +51,15 @@ public interface OrderStore extends AutoCloseable {
     /** Open orders held by owner in the given status. */
     List<String> openOrders(String owner, OrderStatus status, int limit);
 
+    /** The service's positions from its own fills: all of them, or of one exchange and symbol. */
+    List<Position> positions(String exchange, String symbol);
+
+    /** The service's position in one symbol for one strategy (null strategy = alerts without one). */
+    Position position(String exchange, String symbol, String strategy);
+
+    /** Open orders of one exchange and symbol, whoever holds them: what a cancel or an exit acts on. */
+    List<Order> openOrdersFor(String exchange, String symbol);
+
     int purgeAlertIdsBefore(Instant cutoff);
 
     Optional<String> state(String name);

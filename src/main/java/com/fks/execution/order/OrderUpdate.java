@@ -7,9 +7,24 @@ import java.math.BigDecimal;
  *
  * @param reason a closed-set code (docs/exchanges.md), for REJECTED and FAILED
  * @param detail words for a person: the exchange's code and message, or why the engine gave up
+ * @param quantity the quantity resolved when the order is sent (an exit's position, a percent or quote size),
+ *                 in the unit of {@code terms}; null leaves it
+ * @param terms    the order's terms after that resolution (its quantity type BASE or QUOTE); null leaves them
  */
 public record OrderUpdate(OrderStatus from, OrderStatus to, String reason, String detail, String exchangeOrderId,
-                          BigDecimal executedQuantity, BigDecimal averagePrice) {
+                          BigDecimal executedQuantity, BigDecimal averagePrice, BigDecimal quantity,
+                          OrderTerms terms) {
+
+    public OrderUpdate(OrderStatus from, OrderStatus to, String reason, String detail, String exchangeOrderId,
+                       BigDecimal executedQuantity, BigDecimal averagePrice) {
+        this(from, to, reason, detail, exchangeOrderId, executedQuantity, averagePrice, null, null);
+    }
+
+    /** The step to SUBMITTING that fixes what will be sent, before anything is. */
+    public static OrderUpdate resolvedForSending(BigDecimal quantity, OrderTerms terms, String detail) {
+        return new OrderUpdate(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING, null, detail, null, null, null, quantity,
+                terms);
+    }
 
     public static OrderUpdate of(OrderStatus from, OrderStatus to) {
         return new OrderUpdate(from, to, null, null, null, null, null);

@@ -23,7 +23,7 @@ import java.util.Set;
 final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, RecordResult> {
     private static final String[] ORDER_COLUMNS = {"order_id", "alert_id", "client_order_id", "exchange", "symbol",
             "side", "order_type", "quantity", "price", "confidence", "strategy", "status", "attempts",
-            "received_at", "updated_at", "lease_owner", "lease_until"};
+            "received_at", "updated_at", "lease_owner", "lease_until", "terms"};
 
     record Request(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
         String alertId() {
@@ -96,14 +96,14 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
         Set<String> claimed = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("WITH v (alert_id, order_id, client_order_id, exchange, "
                 + "symbol, side, order_type, quantity, price, confidence, strategy, received_at, lease_owner, "
-                + "lease_until, alert_json) AS (VALUES " + MultiRow.placeholders(15, round.size()) + "), "
+                + "lease_until, alert_json, terms) AS (VALUES " + MultiRow.placeholders(16, round.size()) + "), "
                 + "claimed AS (INSERT INTO alert_ids (alert_id, order_id, received_at) "
                 + "SELECT alert_id, order_id, received_at FROM v ORDER BY alert_id "
                 + "ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id), "
                 + "fresh AS (SELECT v.* FROM v JOIN claimed ON claimed.alert_id = v.alert_id), "
                 + "new_orders AS (INSERT INTO orders (" + String.join(", ", ORDER_COLUMNS) + ") "
                 + "SELECT order_id, alert_id, client_order_id, exchange, symbol, side, order_type, quantity, price, "
-                + "confidence, strategy, 'ACCEPTED', 0, received_at, ?, lease_owner, lease_until FROM fresh), "
+                + "confidence, strategy, 'ACCEPTED', 0, received_at, ?, lease_owner, lease_until, terms FROM fresh), "
                 + "new_alerts AS (INSERT INTO order_alerts (order_id, alert_json) "
                 + "SELECT order_id, alert_json FROM fresh), "
                 // Ordered so each order's RECEIVED gets a smaller event id than its ACCEPTED.
@@ -130,6 +130,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 ps.setString(p++, r.owner());
                 ps.setLong(p++, r.leaseUntil().toEpochMilli());
                 ps.setString(p++, o.alertJson());
+                ps.setString(p++, o.terms().encode());
             }
             ps.setLong(p++, now);
             ps.setLong(p, now);
@@ -261,6 +262,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 ps.setLong(p++, now);
                 ps.setString(p++, r.owner());
                 ps.setLong(p++, r.leaseUntil().toEpochMilli());
+                ps.setString(p++, o.terms().encode());
             }
             ps.executeUpdate();
         }

@@ -18,7 +18,8 @@ import java.util.List;
 final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.Request, Boolean> {
     /** The columns of the VALUES list the PostgreSQL update joins with, in binding order. */
     private static final String VALUES_COLUMNS = "position, order_id, from_status, lease_owner, to_status, reason, "
-            + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, release_lease, "
+            + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, quantity, terms, "
+            + "release_lease, "
             + "acknowledged, event_detail";
 
     record Request(String orderId, String owner, OrderUpdate update, Instant at) {
@@ -62,13 +63,14 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         positions.sort(Comparator.comparing(j -> requests.get(round.get(j)).orderId()));
         boolean[] done = new boolean[round.size()];
         try (PreparedStatement ps = c.prepareStatement("WITH v (" + VALUES_COLUMNS + ") AS (VALUES "
-                + MultiRow.placeholders(15, round.size()) + "), "
+                + MultiRow.placeholders(17, round.size()) + "), "
                 + "applied AS (UPDATE orders AS o SET status = v.to_status, "
                 + "reason = COALESCE(v.reason, o.reason), detail = COALESCE(v.detail, o.detail), "
                 + "exchange_order_id = COALESCE(v.exchange_order_id, o.exchange_order_id), "
                 + "executed_quantity = COALESCE(v.executed_quantity, o.executed_quantity), "
                 + "average_price = COALESCE(v.average_price, o.average_price), "
                 + "attempts = o.attempts + v.attempts_added, updated_at = v.at_millis, "
+                + "quantity = COALESCE(v.quantity, o.quantity), terms = COALESCE(v.terms, o.terms), "
                 + "lease_owner = CASE WHEN v.release_lease THEN NULL ELSE o.lease_owner END, "
                 + "lease_until = CASE WHEN v.release_lease THEN NULL ELSE o.lease_until END "
                 + "FROM v WHERE o.order_id = v.order_id AND o.status = v.from_status "
@@ -114,6 +116,7 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 + "exchange_order_id = COALESCE(?, exchange_order_id), "
                 + "executed_quantity = COALESCE(?, executed_quantity), average_price = COALESCE(?, average_price), "
                 + "attempts = attempts + ?, updated_at = ?, "
+                + "quantity = COALESCE(?, quantity), terms = COALESCE(?, terms), "
                 + "lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END, "
                 + "lease_until = CASE WHEN ? THEN NULL ELSE lease_until END "
                 + "WHERE order_id = ? AND status = ? AND lease_owner = ?")) {
@@ -135,7 +138,10 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         return done;
     }
 
-    /** Binds to_status, reason, detail, exchange order id, executed quantity, average price, attempts, time. */
+    /**
+     * Binds to_status, reason, detail, exchange order id, executed quantity, average price, attempts, time, and the
+     * quantity and terms resolved for sending.
+     */
     private static int bindChange(PreparedStatement ps, int p, Request r) throws SQLException {
         OrderUpdate u = r.update();
         ps.setString(p++, u.to().name());
@@ -146,6 +152,8 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         ps.setBigDecimal(p++, u.averagePrice());
         ps.setInt(p++, u.to() == OrderStatus.SUBMITTING ? 1 : 0);
         ps.setLong(p++, r.at().toEpochMilli());
+        ps.setBigDecimal(p++, u.quantity());
+        ps.setString(p++, u.terms() == null ? null : u.terms().encode());
         return p;
     }
 }

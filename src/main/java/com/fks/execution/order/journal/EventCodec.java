@@ -5,6 +5,7 @@ import com.fks.execution.order.Side;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderUpdate;
+import com.fks.execution.order.OrderTerms;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -47,6 +48,7 @@ final class EventCodec {
                 w.string(o.alertJson());
                 w.time(o.receivedAt());
                 w.time(a.acceptedAt());
+                w.string(o.terms().encode());
         } else if (event instanceof JournalEvent.Transitioned t) {
                 OrderUpdate u = t.update();
                 w.put(TRANSITIONED);
@@ -59,6 +61,8 @@ final class EventCodec {
                 w.decimal(u.executedQuantity());
                 w.decimal(u.averagePrice());
                 w.time(t.at());
+                w.decimal(u.quantity());
+                w.string(u.terms() == null ? null : u.terms().encode());
         } else if (event instanceof JournalEvent.Attempted a) {
                 w.put(ATTEMPTED);
                 w.string(a.orderId());
@@ -83,19 +87,36 @@ final class EventCodec {
                 NewOrder order = new NewOrder(r.string(), r.string(), r.string(), r.string(), r.string(),
                         Side.valueOf(r.string()), OrderType.valueOf(r.string()), r.decimal(), r.decimal(),
                         r.decimal(), r.string(), r.string(), r.time());
-                yield new JournalEvent.Accepted(order, r.time());
+                Instant acceptedAt = r.time();
+                if (r.in.hasRemaining()) {
+                    order = withTerms(order, OrderTerms.decode(r.string()));
+                }
+                yield new JournalEvent.Accepted(order, acceptedAt);
             }
             case TRANSITIONED -> {
                 String orderId = r.string();
                 OrderUpdate update = new OrderUpdate(OrderStatus.valueOf(r.string()), OrderStatus.valueOf(r.string()),
                         r.string(), r.string(), r.string(), r.decimal(), r.decimal());
-                yield new JournalEvent.Transitioned(orderId, update, r.time());
+                Instant at = r.time();
+                if (r.in.hasRemaining()) {
+                    BigDecimal quantity = r.decimal();
+                    String terms = r.string();
+                    update = new OrderUpdate(update.from(), update.to(), update.reason(), update.detail(),
+                            update.exchangeOrderId(), update.executedQuantity(), update.averagePrice(), quantity,
+                            terms == null ? null : OrderTerms.decode(terms));
+                }
+                yield new JournalEvent.Transitioned(orderId, update, at);
             }
             case ATTEMPTED -> new JournalEvent.Attempted(r.string(), r.string(), r.time());
             case STATE_SET -> new JournalEvent.StateSet(r.string(), r.string(), r.time());
             case NOOP -> new JournalEvent.Probe();
             default -> throw new IllegalArgumentException("unknown journal event type " + type);
         };
+    }
+
+    private static NewOrder withTerms(NewOrder o, OrderTerms terms) {
+        return new NewOrder(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(), o.type(),
+                o.quantity(), o.price(), o.confidence(), o.strategy(), o.alertJson(), o.receivedAt(), terms);
     }
 
     private static final class Writer {

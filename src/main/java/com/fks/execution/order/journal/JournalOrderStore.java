@@ -3,6 +3,7 @@ package com.fks.execution.order.journal;
 import com.fks.execution.order.GroupCommitWriter;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.Order;
+import com.fks.execution.order.Position;
 import com.fks.execution.order.OrderReads;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderStore;
@@ -129,6 +130,29 @@ public final class JournalOrderStore implements OrderStore {
         Core core = core();
         LiveOrder live = core.live.get(orderId);
         return live != null ? Optional.of(live.order()) : core.reads.findForExecution(orderId);
+    }
+
+    // Positions and a symbol's open orders are read from the view once it has every forced event: an exit or a
+    // cancel acts on what the journal holds, not on a view some milliseconds behind.
+    @Override
+    public List<Position> positions(String exchange, String symbol) {
+        Core core = core();
+        core.awaitView();
+        return core.reads.positions(exchange, symbol);
+    }
+
+    @Override
+    public Position position(String exchange, String symbol, String strategy) {
+        Core core = core();
+        core.awaitView();
+        return core.reads.position(exchange, symbol, strategy);
+    }
+
+    @Override
+    public List<Order> openOrdersFor(String exchange, String symbol) {
+        Core core = core();
+        core.awaitView();
+        return core.reads.openOrdersFor(exchange, symbol);
     }
 
     @Override

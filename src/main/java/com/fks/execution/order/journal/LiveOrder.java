@@ -20,7 +20,7 @@ record LiveOrder(Order order, long lastPosition, String leaseOwner, Instant leas
     static LiveOrder accepted(NewOrder o, Instant at, long end, String owner, Instant leaseUntil) {
         Order order = new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(),
                 o.type(), o.quantity(), o.price(), o.confidence(), o.strategy(), null, OrderStatus.ACCEPTED, null,
-                null, null, null, null, 0, o.receivedAt(), at, List.of());
+                null, null, null, null, 0, o.receivedAt(), at, List.of(), o.terms());
         return new LiveOrder(order, end, owner, leaseUntil);
     }
 
@@ -32,12 +32,14 @@ record LiveOrder(Order order, long lastPosition, String leaseOwner, Instant leas
     LiveOrder after(OrderUpdate u, Instant at, long end) {
         Order o = order;
         Order next = new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(),
-                o.type(), o.quantity(), o.price(), o.confidence(), o.strategy(), null, u.to(),
+                o.type(), u.quantity() != null ? u.quantity() : o.quantity(), o.price(), o.confidence(), o.strategy(),
+                null, u.to(),
                 u.reason() != null ? u.reason() : o.reason(), u.detail() != null ? u.detail() : o.detail(),
                 u.exchangeOrderId() != null ? u.exchangeOrderId() : o.exchangeOrderId(),
                 u.executedQuantity() != null ? u.executedQuantity() : o.executedQuantity(),
                 u.averagePrice() != null ? u.averagePrice() : o.averagePrice(),
-                o.attempts() + (u.to() == OrderStatus.SUBMITTING ? 1 : 0), o.receivedAt(), at, List.of());
+                o.attempts() + (u.to() == OrderStatus.SUBMITTING ? 1 : 0), o.receivedAt(), at, List.of(),
+                u.terms() != null ? u.terms() : o.terms());
         boolean release = u.to().isFinal();
         return new LiveOrder(next, end, release ? null : leaseOwner, release ? null : leaseUntil);
     }
@@ -47,7 +49,7 @@ record LiveOrder(Order order, long lastPosition, String leaseOwner, Instant leas
         Order next = new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(),
                 o.type(), o.quantity(), o.price(), o.confidence(), o.strategy(), null, o.status(), o.reason(),
                 o.detail(), o.exchangeOrderId(), o.executedQuantity(), o.averagePrice(), o.attempts() + 1,
-                o.receivedAt(), at, List.of());
+                o.receivedAt(), at, List.of(), o.terms());
         return new LiveOrder(next, end, leaseOwner, leaseUntil);
     }
 

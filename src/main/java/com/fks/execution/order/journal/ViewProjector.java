@@ -210,14 +210,15 @@ final class ViewProjector implements AutoCloseable {
         try (Connection c = view.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement inserts = c.prepareStatement("INSERT INTO orders (" + OrderReads.orderColumns()
-                    + ", history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    + ", history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                  PreparedStatement alerts = c.prepareStatement(
                          "INSERT INTO order_alerts (order_id, alert_json) VALUES (?, ?)");
                  PreparedStatement ids = c.prepareStatement(
                          "MERGE INTO alert_ids (alert_id, order_id, received_at) KEY (alert_id) VALUES (?, ?, ?)");
                  PreparedStatement updates = c.prepareStatement("UPDATE orders SET status = ?, reason = ?, "
                          + "detail = ?, exchange_order_id = ?, executed_quantity = ?, average_price = ?, "
-                         + "attempts = ?, updated_at = ?, history = COALESCE(history, '') || ? WHERE order_id = ?");
+                         + "attempts = ?, updated_at = ?, history = COALESCE(history, '') || ?, quantity = ?, "
+                         + "terms = ? WHERE order_id = ?");
                  PreparedStatement states = c.prepareStatement("MERGE INTO service_state (state_name, state_value, "
                          + "updated_at) KEY (state_name) VALUES (?, ?, ?)");
                  PreparedStatement checkpoint = c.prepareStatement(
@@ -240,7 +241,8 @@ final class ViewProjector implements AutoCloseable {
                         setState(inserts, 12, o);
                         inserts.setLong(19, o.receivedAt().toEpochMilli());
                         inserts.setLong(20, o.updatedAt().toEpochMilli());
-                        inserts.setString(21, change.steps.toString());
+                        inserts.setString(21, o.terms().encode());
+                        inserts.setString(22, change.steps.toString());
                         inserts.addBatch();
                         alerts.setString(1, o.orderId());
                         alerts.setString(2, n.alertJson());
@@ -253,7 +255,9 @@ final class ViewProjector implements AutoCloseable {
                         setState(updates, 1, o);
                         updates.setLong(8, o.updatedAt().toEpochMilli());
                         updates.setString(9, change.steps.toString());
-                        updates.setString(10, o.orderId());
+                        updates.setBigDecimal(10, o.quantity());
+                        updates.setString(11, o.terms().encode());
+                        updates.setString(12, o.orderId());
                         updates.addBatch();
                     }
                 }
