@@ -4,7 +4,6 @@ import com.fks.execution.config.Settings;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
 import com.fks.execution.order.Database;
-import com.fks.execution.order.JdbcOrderStore;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.Order;
 import com.fks.execution.order.OrderEvent;
@@ -15,6 +14,9 @@ import com.fks.execution.order.StoreUnavailableException;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,15 +138,32 @@ final class JournalOrderStoreRecoveryTest {
     void shouldTakeOverAStoreWrittenByTheH2StoreOfEarlierVersions() {
         // given a DATA_DIR as the H2 store wrote it (schema version 3): an open order, a filled one with its
         // history, alert ids, the kill switch
-        HikariDataSource old = h2AtSchemaVersion3();
-        JdbcOrderStore h2 = new JdbcOrderStore(old, old);
-        h2.record(order("open", "alert-open"), "old-process", T0.plus(LEASE), DAY);
-        h2.record(order("done", "alert-done"), "old-process", T0.plus(LEASE), DAY);
-        h2.transition("done", "old-process", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
-        h2.transition("done", "old-process", new OrderUpdate(OrderStatus.SUBMITTING, OrderStatus.FILLED, null, null,
-                "x1", BigDecimal.ONE, BigDecimal.TEN), T0);
-        h2.setState("trading_halted", "true", T0);
-        h2.close();
+        // (rows as that store's SQL wrote them: today's code writes columns that schema lacks)
+        try (HikariDataSource old = h2AtSchemaVersion3(); Connection c = old.getConnection();
+             Statement sql = c.createStatement()) {
+            long t0 = T0.toEpochMilli();
+            sql.executeUpdate("INSERT INTO orders (order_id, alert_id, client_order_id, exchange, symbol, side, "
+                    + "order_type, quantity, price, confidence, strategy, status, attempts, received_at, updated_at, "
+                    + "lease_owner, lease_until) VALUES "
+                    + "('open', 'alert-open', 'fksopen', 'paper', 'BTCUSDT', 'BUY', 'MARKET', 0.01, 64000, NULL, NULL, "
+                    + "'ACCEPTED', 0, " + t0 + ", " + t0 + ", 'old-process', " + (t0 + LEASE.toMillis()) + "), "
+                    + "('done', 'alert-done', 'fksdone', 'paper', 'BTCUSDT', 'BUY', 'MARKET', 0.01, 64000, NULL, NULL, "
+                    + "'FILLED', 1, " + t0 + ", " + t0 + ", NULL, NULL)");
+            sql.executeUpdate("UPDATE orders SET exchange_order_id = 'x1', executed_quantity = 1, average_price = 10 "
+                    + "WHERE order_id = 'done'");
+            sql.executeUpdate("INSERT INTO order_alerts (order_id, alert_json) VALUES ('open', '{}'), ('done', '{}')");
+            sql.executeUpdate("INSERT INTO order_events (order_id, status, at_millis, detail) VALUES "
+                    + "('open', 'RECEIVED', " + t0 + ", NULL), ('open', 'ACCEPTED', " + t0 + ", NULL), "
+                    + "('done', 'RECEIVED', " + t0 + ", NULL), ('done', 'ACCEPTED', " + t0 + ", NULL), "
+                    + "('done', 'SUBMITTING', " + t0 + ", NULL), ('done', 'SUBMITTED', " + t0 + ", NULL), "
+                    + "('done', 'FILLED', " + t0 + ", 'executed 1 @ 10')");
+            sql.executeUpdate("INSERT INTO alert_ids (alert_id, order_id, received_at) VALUES "
+                    + "('alert-open', 'open', " + t0 + "), ('alert-done', 'done', " + t0 + ")");
+            sql.executeUpdate("INSERT INTO service_state (state_name, state_value, updated_at) VALUES "
+                    + "('trading_halted', 'true', " + t0 + ")");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
 
         // when the journal store opens it
         store = open(JournalOrderStore.SEGMENT_BYTES);
