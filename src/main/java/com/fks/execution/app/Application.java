@@ -88,7 +88,8 @@ public final class Application implements AutoCloseable {
         this.paperBook = new JdbcPaperBook(paperDataSource);
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
-        this.engine = new ExecutionEngine(store, exchanges, killSwitch, metrics, new ExecutionEngine.Limits(
+        RiskCheck riskCheck = new RiskCheck(settings.maxOrderSizeUsd());
+        this.engine = new ExecutionEngine(store, exchanges, killSwitch, riskCheck, metrics, new ExecutionEngine.Limits(
                 settings.orderQueueCapacity(), settings.orderLease(), settings.orderMaxWait(),
                 settings.circuitBreakerThreshold(), settings.circuitBreakerTimeout()), owner,
                 settings.database().isEmbedded(), clock);
@@ -105,7 +106,7 @@ public final class Application implements AutoCloseable {
                 new ReplayWindow(settings.webhookMaxAge(), clock),
                 new AlertValidator(parser.mapper(), settings.defaultExchange(), settings.perpetualSymbols(),
                         metrics::nanReplacement),
-                new RiskCheck(settings.maxOrderSizeUsd()), killSwitch, exchanges, store, engine, metrics,
+                riskCheck, killSwitch, exchanges, store, engine, metrics,
                 readiness::acceptsWork, clock));
         HttpApi api = new HttpApi(pipeline, store, killSwitch, metrics, readiness,
                 new BearerToken(settings.adminToken() == null ? null : settings.adminToken().value()), parser.mapper());

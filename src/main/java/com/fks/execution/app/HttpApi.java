@@ -7,6 +7,7 @@ import com.fks.execution.intake.WebhookRequest;
 import com.fks.execution.intake.WebhookResponse;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.Order;
+import com.fks.execution.order.Position;
 import com.fks.execution.order.OrderStore;
 import com.fks.execution.order.StoreUnavailableException;
 import com.fks.execution.risk.KillSwitch;
@@ -59,6 +60,7 @@ final class HttpApi {
             cfg.routes.get("/metrics", this::metrics);
             cfg.routes.get("/orders", this::listOrders);
             cfg.routes.get("/orders/{id}", this::showOrder);
+            cfg.routes.get("/positions", this::listPositions);
             cfg.routes.post("/admin/halt", ctx -> admin(ctx, true));
             cfg.routes.post("/admin/resume", ctx -> admin(ctx, false));
             cfg.routes.get("/admin/status", this::adminStatus);
@@ -205,6 +207,34 @@ final class HttpApi {
             }
         } catch (StoreUnavailableException e) {
             log.error("reading an order failed: {}", e.getMessage());
+            json(ctx, 503, error("unavailable", "store_unavailable", "the order store is unavailable"));
+        }
+    }
+
+    /** The service's own positions (from its fills), the admin token as for /orders. */
+    private void listPositions(Context ctx) {
+        if (!authorised(ctx, false)) {
+            return;
+        }
+        try {
+            List<Map<String, Object>> positions = new ArrayList<>();
+            for (Position p : store.positions(null, null)) {
+                if (p.quantity().signum() == 0 && p.openSellQuantity().signum() == 0) {
+                    continue;
+                }
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("exchange", p.exchange());
+                view.put("symbol", p.symbol());
+                view.put("strategy", p.strategy());
+                view.put("quantity", p.quantity().toPlainString());
+                view.put("average_entry_price",
+                        p.averageEntryPrice() == null ? null : p.averageEntryPrice().toPlainString());
+                view.put("open_sell_quantity", p.openSellQuantity().toPlainString());
+                positions.add(view);
+            }
+            json(ctx, 200, Map.of("positions", positions, "count", positions.size()));
+        } catch (StoreUnavailableException e) {
+            log.error("listing positions failed: {}", e.getMessage());
             json(ctx, 503, error("unavailable", "store_unavailable", "the order store is unavailable"));
         }
     }

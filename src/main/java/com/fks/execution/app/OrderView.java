@@ -26,6 +26,14 @@ final class OrderView {
         view.put("symbol", o.symbol());
         view.put("side", o.side().name().toLowerCase(Locale.ROOT));
         view.put("order_type", o.type().name().toLowerCase(Locale.ROOT));
+        view.put("kind", o.kind().label());
+        view.put("quantity_type", o.terms().quantityType().name().toLowerCase(Locale.ROOT));
+        if (o.terms().parentOrderId() != null) {
+            view.put("protects", o.terms().parentOrderId());
+        }
+        if (o.terms().stopPrice() != null) {
+            view.put("stop_price", o.terms().stopPrice().toPlainString());
+        }
         view.put("quantity", plain(o.quantity()));
         view.put("price", plain(o.price()));
         view.put("confidence", plain(o.confidence()));

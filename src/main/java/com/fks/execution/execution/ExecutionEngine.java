@@ -7,13 +7,23 @@ import com.fks.execution.exchange.ExchangeOrderStatus;
 import com.fks.execution.exchange.ExchangeRegistry;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.metrics.ExecutionMetrics;
+import com.fks.execution.exchange.InstrumentRules;
+import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.Order;
+import com.fks.execution.order.OrderKind;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderStore;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.OrderUpdate;
+import com.fks.execution.order.Position;
+import com.fks.execution.order.QuantityType;
+import com.fks.execution.order.RecordResult;
+import com.fks.execution.order.Side;
 import com.fks.execution.order.StoreUnavailableException;
+import com.fks.execution.risk.DenialReason;
 import com.fks.execution.risk.KillSwitch;
+import com.fks.execution.risk.RiskCheck;
+import com.fks.execution.risk.RiskDenial;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -28,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +47,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Places each accepted order on its exchange exactly once, asynchronously: the webhook's 202 never waits
@@ -57,6 +69,8 @@ public final class ExecutionEngine implements AutoCloseable {
     static final Duration BREAKER_RECHECK = Duration.ofSeconds(1);
     static final Duration OPEN_ORDER_POLL = Duration.ofSeconds(5);
     static final Duration FIRST_LOOK = Duration.ofMillis(500);
+    /** How soon an exit or a cancel looks again at orders it is waiting to see cancelled. */
+    static final Duration CANCEL_RECHECK = Duration.ofMillis(500);
     static final Duration PING_INTERVAL = Duration.ofSeconds(15);
     /** A repeated alert id within this window is a duplicate; after it, a new alert. */
     public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
@@ -80,6 +94,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private final OrderStore store;
     private final KillSwitch killSwitch;
+    private final RiskCheck risk;
     private final ExecutionMetrics metrics;
     private final Limits limits;
     private final String owner;
@@ -97,11 +112,12 @@ public final class ExecutionEngine implements AutoCloseable {
     private volatile boolean running;
     private volatile boolean claimedAtStart;
 
-    public ExecutionEngine(OrderStore store, ExchangeRegistry registry, KillSwitch killSwitch,
+    public ExecutionEngine(OrderStore store, ExchangeRegistry registry, KillSwitch killSwitch, RiskCheck risk,
                            ExecutionMetrics metrics, Limits limits, String owner, boolean singleProcessStore,
                            Clock clock) {
         this.store = store;
         this.killSwitch = killSwitch;
+        this.risk = risk;
         this.metrics = metrics;
         this.limits = limits;
         this.owner = owner;
@@ -211,14 +227,28 @@ public final class ExecutionEngine implements AutoCloseable {
             fail(order, "exchange_not_configured", "no credentials for " + order.exchange() + " in this process");
             return;
         }
-        if (killSwitch.isHalted() && order.status() != OrderStatus.SUBMITTED) {
+        // Exits, cancels and protection only reduce risk: they go on while trading is halted.
+        if (killSwitch.isHalted() && order.status() != OrderStatus.SUBMITTED && !order.kind().reducesRisk()) {
             waitOrFail(order, "trading_halted", "trading is halted (POST /admin/resume)", BREAKER_RECHECK);
             return;
         }
         try {
             switch (order.status()) {
-                case ACCEPTED -> send(order, exchange);
-                case SUBMITTING -> reconcile(order, exchange);
+                case ACCEPTED -> {
+                    observePrice(order, exchange);
+                    switch (order.kind()) {
+                        case CANCEL -> cancelOpenOrders(order, exchange);
+                        case EXIT -> exit(order, exchange);
+                        default -> send(order, exchange);
+                    }
+                }
+                case SUBMITTING -> {
+                    if (order.kind() == OrderKind.CANCEL) {
+                        cancelOpenOrders(order, exchange);
+                    } else {
+                        reconcile(order, exchange);
+                    }
+                }
                 case SUBMITTED -> refresh(order, exchange);
                 default -> leave(orderId);
             }
@@ -230,24 +260,211 @@ public final class ExecutionEngine implements AutoCloseable {
         }
     }
 
-    /** A new order: marked SUBMITTING in the store before anything goes out, then placed. */
+    /**
+     * A new order: its size resolved (a quote amount at a limit, a percent of a balance or of the position) and
+     * marked SUBMITTING in the store with that size before anything goes out, then placed.
+     */
     private void send(Order order, GuardedExchange exchange) throws CircuitOpenException {
         if (exchange.state() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN) {
             throw new CircuitOpenException(exchange.name());
         }
-        if (!store.transition(order.orderId(), owner, OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING),
-                clock.instant())) {
+        OrderUpdate submitting = OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING);
+        Order toSend = order;
+        if (Sizing.needed(order)) {
+            Sizing.Sized sized;
+            try {
+                sized = size(order, exchange);
+            } catch (ExchangeException e) {
+                if (e.kind() == ExchangeException.Kind.REJECTED || e.kind() == ExchangeException.Kind.AUTHENTICATION) {
+                    fail(order, OrderStatus.ACCEPTED, "sizing_failed", describe(e));
+                } else {
+                    retry(order, OrderStatus.ACCEPTED, e, false);
+                }
+                return;
+            }
+            if (sized.failed()) {
+                fail(order, OrderStatus.ACCEPTED, sized.failureReason(), sized.detail());
+                return;
+            }
+            submitting = OrderUpdate.resolvedForSending(sized.quantity(), sized.terms(), sized.detail());
+            toSend = order.sized(sized.quantity(), sized.terms());
+        }
+        if (!store.transition(order.orderId(), owner, submitting, clock.instant())) {
             leave(order.orderId());
             return;
         }
-        place(order, exchange);
+        place(toSend, exchange);
+    }
+
+    /** The size to send, from the balance or the position read now (never cached across alerts). */
+    private Sizing.Sized size(Order order, GuardedExchange exchange) throws ExchangeException, CircuitOpenException {
+        switch (order.terms().quantityType()) {
+            case QUOTE -> {
+                return Sizing.quoteAtLimit(order);
+            }
+            case PERCENT_OF_BALANCE -> {
+                InstrumentRules rules = exchange.instrumentRules(order.symbol());
+                String asset = order.side() == Side.BUY ? rules.quoteAsset() : rules.baseAsset();
+                if (asset == null) {
+                    return Sizing.Sized.failure("balance_unavailable", order.exchange()
+                            + " does not name the assets of " + order.symbol());
+                }
+                Sizing.Sized sized = Sizing.percentOfBalance(order, asset, exchange.freeBalance(asset));
+                return sized.failed() ? sized : withinOrderSizeLimit(order, sized);
+            }
+            case PERCENT_OF_POSITION -> {
+                Position position = store.position(order.exchange(), order.symbol(), order.strategy());
+                if (position.isFlat()) {
+                    return Sizing.percentOfPosition(order, position, null);
+                }
+                InstrumentRules rules = exchange.instrumentRules(order.symbol());
+                BigDecimal freeBase = rules.baseAsset() == null ? null : exchange.freeBalance(rules.baseAsset());
+                return Sizing.percentOfPosition(order, position, freeBase);
+            }
+            default -> {
+                return Sizing.Sized.to(order.quantity(), order.terms(), null);
+            }
+        }
+    }
+
+    /** MAX_ORDER_SIZE_USD for an entry sized from a balance: known only now, so FAILED (not 422) when over. */
+    private Sizing.Sized withinOrderSizeLimit(Order order, Sizing.Sized sized) {
+        boolean quoteAmount = sized.terms().quantityType() == QuantityType.QUOTE;
+        Optional<RiskDenial> denial = quoteAmount ? risk.check(order.symbol(), sized.quantity(), BigDecimal.ONE)
+                : risk.check(order.symbol(), sized.quantity(), order.price());
+        if (denial.isEmpty()) {
+            return sized;
+        }
+        String reason = denial.get().reason() == DenialReason.ORDER_TOO_LARGE ? "max_order_size_exceeded"
+                : denial.get().reason().name().toLowerCase(Locale.ROOT);
+        return Sizing.Sized.failure(reason, sized.detail() + "; " + denial.get().detail());
+    }
+
+    /**
+     * An exit: the position's stop-loss and take-profit are cancelled first (what they filled in the meantime
+     * counts), then the rest of the position is sold at market.
+     */
+    private void exit(Order order, GuardedExchange exchange) throws CircuitOpenException {
+        int pending = cancelEach(order, exchange, o -> o.type().isProtection()
+                && Objects.equals(o.strategy(), order.strategy()), "canceled_by_exit");
+        if (pending > 0) {
+            waitOrFail(order, "protection_not_canceled", pending + " stop-loss/take-profit orders of the position "
+                    + "could not be cancelled yet", CANCEL_RECHECK);
+            return;
+        }
+        send(order, exchange);
+    }
+
+    /**
+     * A cancel alert: every order this service has open for the symbol on the exchange (protection included; the
+     * trader's own orders are never touched, nor market orders, which do not rest), then DONE.
+     */
+    private void cancelOpenOrders(Order order, GuardedExchange exchange) throws CircuitOpenException {
+        if (order.status() == OrderStatus.ACCEPTED) {
+            if (!store.transition(order.orderId(), owner, new OrderUpdate(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING,
+                    null, "cancelling the service's open orders of " + order.symbol(), null, null, null),
+                    clock.instant())) {
+                leave(order.orderId());
+                return;
+            }
+        }
+        int[] canceled = {0};
+        int pending = cancelEach(order, exchange, o -> {
+            boolean target = o.kind() != OrderKind.CANCEL && o.kind() != OrderKind.EXIT && o.type() != OrderType.MARKET;
+            if (target) {
+                canceled[0]++;
+            }
+            return target;
+        }, "canceled_by_alert");
+        if (pending > 0) {
+            if (expired(order)) {
+                fail(order, OrderStatus.SUBMITTING, "cancel_incomplete", pending + " open orders could not be "
+                        + "cancelled within ORDER_MAX_WAIT_SECONDS; they stay open");
+            } else {
+                later(order.orderId(), CANCEL_RECHECK);
+            }
+            return;
+        }
+        finish(order, OrderStatus.SUBMITTING, new OrderUpdate(OrderStatus.SUBMITTING, OrderStatus.DONE, null,
+                canceled[0] == 0 ? "no open orders to cancel" : "cancelled " + canceled[0] + " open orders", null,
+                null, null));
+    }
+
+    /**
+     * Cancels the open orders of {@code cause}'s exchange and symbol that {@code target} picks; returns how many are
+     * not final yet (being sent, or held by another replica, which records the outcome at its next look).
+     */
+    private int cancelEach(Order cause, GuardedExchange exchange, Predicate<Order> target, String reason)
+            throws CircuitOpenException {
+        int pending = 0;
+        for (Order o : store.openOrdersFor(cause.exchange(), cause.symbol())) {
+            if (o.orderId().equals(cause.orderId()) || !target.test(o)) {
+                continue;
+            }
+            String detail = "by " + cause.kind().label() + " " + cause.orderId();
+            switch (o.status()) {
+                case ACCEPTED -> {
+                    if (!settle(o, new OrderUpdate(OrderStatus.ACCEPTED, OrderStatus.CANCELED, reason, detail, null,
+                            null, null))) {
+                        pending++;
+                    }
+                }
+                case SUBMITTED -> {
+                    if (!cancelAtExchange(o, exchange, reason, detail)) {
+                        pending++;
+                    }
+                }
+                default -> {
+                    pending++; // SUBMITTING: its send is in flight; look again once it is settled
+                    poll(o.orderId());
+                }
+            }
+        }
+        return pending;
+    }
+
+    /** Cancels one resting order at its exchange and records what the exchange says; true once it is final. */
+    private boolean cancelAtExchange(Order o, GuardedExchange exchange, String reason, String detail)
+            throws CircuitOpenException {
+        ExchangeOrder answer;
+        try {
+            answer = exchange.cancel(o.symbol(), o.clientOrderId(), o.type());
+        } catch (ExchangeException e) {
+            if (e.kind() != ExchangeException.Kind.REJECTED) {
+                log.info("could not cancel order {}: {}", o.orderId(), e.getMessage());
+                return false;
+            }
+            // Refused: already filled or gone. What the exchange holds settles it.
+            try {
+                Optional<ExchangeOrder> found = exchange.lookup(o.symbol(), o.clientOrderId(), o.type());
+                if (found.isEmpty()) {
+                    return false;
+                }
+                answer = found.get();
+            } catch (ExchangeException again) {
+                return false;
+            }
+        }
+        OrderStatus to = statusOf(answer);
+        if (!to.isFinal()) {
+            return false;
+        }
+        return settle(o, new OrderUpdate(OrderStatus.SUBMITTED, to, to == OrderStatus.CANCELED ? reason : null,
+                to == OrderStatus.CANCELED ? detail : null, answer.exchangeOrderId(), answer.executedQuantity(),
+                answer.averagePrice()));
+    }
+
+    private void observePrice(Order order, GuardedExchange exchange) {
+        if (order.price() != null && !order.type().isProtection()) {
+            exchange.observePrice(order.symbol(), order.price());
+        }
     }
 
     /** An order in SUBMITTING may already be at the exchange: ask before sending again. */
     private void reconcile(Order order, GuardedExchange exchange) throws CircuitOpenException {
         Optional<ExchangeOrder> atExchange;
         try {
-            atExchange = exchange.lookup(order.symbol(), order.clientOrderId());
+            atExchange = exchange.lookup(order.symbol(), order.clientOrderId(), order.type());
         } catch (ExchangeException e) {
             retry(order, OrderStatus.SUBMITTING, e, false);
             return;
@@ -265,10 +482,20 @@ public final class ExecutionEngine implements AutoCloseable {
         place(order, exchange);
     }
 
-    /** The stored order as the exchange port takes it: the stored price is the limit of a LIMIT order only. */
-    private static OrderRequest request(Order order) {
-        return new OrderRequest(order.clientOrderId(), order.symbol(), order.side(), order.type(), order.quantity(),
-                order.type() == OrderType.LIMIT ? order.price() : null, order.price());
+    /**
+     * The stored order as the exchange port takes it: the stored price is the limit of a LIMIT order and the
+     * take-profit of a protection order, else only a reference; a market order sized in the quote currency goes
+     * as a quote amount.
+     */
+    static OrderRequest request(Order order) {
+        boolean quoteSized = order.terms().quantityType() == QuantityType.QUOTE && order.type() == OrderType.MARKET;
+        BigDecimal limit = switch (order.type()) {
+            case LIMIT, TAKE_PROFIT, OCO -> order.price();
+            default -> null;
+        };
+        return new OrderRequest(order.clientOrderId(), order.symbol(), order.side(), order.type(),
+                quoteSized ? null : order.quantity(), limit, order.type().isProtection() ? null : order.price(),
+                order.terms().stopPrice(), quoteSized ? order.quantity() : null);
     }
 
     private void place(Order order, GuardedExchange exchange) throws CircuitOpenException {
@@ -289,7 +516,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private void refresh(Order order, GuardedExchange exchange) {
         try {
-            exchange.lookup(order.symbol(), order.clientOrderId())
+            exchange.lookup(order.symbol(), order.clientOrderId(), order.type())
                     .ifPresent(atExchange -> apply(order, OrderStatus.SUBMITTED, atExchange));
         } catch (ExchangeException | CircuitOpenException e) {
             // A resting order lives on the exchange, whatever the breaker says: it waits for the next poll and is
@@ -342,25 +569,67 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void finish(Order order, OrderStatus from, OrderUpdate update) {
+        settle(order, update);
+        leave(order.orderId());
+    }
+
+    /**
+     * Records a transition and what follows from it: an entry that filled gets its protection recorded first (so a
+     * crash in between finds the entry still open and records it again, as the same order); a sale that left the
+     * position flat cancels the protection nothing is left to protect. False when the order changed under this
+     * replica (another holds it, or it moved on).
+     */
+    private boolean settle(Order order, OrderUpdate update) {
         Instant now = clock.instant();
+        if (Protections.wanted(order, update.to(), update.executedQuantity())) {
+            protect(order, update, now);
+        }
         if (!store.transition(order.orderId(), owner, update, now)) {
-            log.warn("order changed under this replica (lease lost?); leaving it to its owner");
-            leave(order.orderId());
-            return;
+            log.warn("order {} changed under this replica (lease lost?); leaving it to its owner", order.orderId());
+            return false;
         }
         lastUnknown.remove(order.orderId());
-        if (from == OrderStatus.SUBMITTING && ACKNOWLEDGED.contains(update.to())) {
+        if (update.from() == OrderStatus.SUBMITTING && ACKNOWLEDGED.contains(update.to())) {
             metrics.orderAcknowledged(order.exchange(), Duration.between(order.receivedAt(), now));
         }
         if (update.to().isFinal()) {
             metrics.orderFinished(order.exchange(), order.side().name().toLowerCase(Locale.ROOT),
-                    update.to().name().toLowerCase(Locale.ROOT));
-            log.info("order {} on {}{}", update.to(), order.exchange(),
+                    update.to().name().toLowerCase(Locale.ROOT), order.kind().label());
+            log.info("{} order {} {} on {}{}", order.kind().label(), order.orderId(), update.to(), order.exchange(),
                     update.reason() == null ? "" : " (" + update.reason() + ")");
+            if (order.side() == Side.SELL && order.kind() != OrderKind.CANCEL && update.executedQuantity() != null
+                    && update.executedQuantity().signum() > 0) {
+                cancelOrphanedProtection(order);
+            }
         } else {
-            log.info("order {} on {}", update.to(), order.exchange());
+            log.info("{} order {} {} on {}", order.kind().label(), order.orderId(), update.to(), order.exchange());
         }
-        leave(order.orderId());
+        return true;
+    }
+
+    private void protect(Order entry, OrderUpdate update, Instant now) {
+        NewOrder protection = Protections.forFilledEntry(entry, update.executedQuantity(), update.averagePrice(), now);
+        RecordResult recorded = store.record(protection, owner, leaseUntil(), DEDUP_WINDOW);
+        log.info("{} {} for entry {}: {}", protection.terms().kind().label(), recorded.orderId(), entry.orderId(),
+                recorded instanceof RecordResult.Recorded ? "recorded" : "already recorded");
+        scheduler.execute(() -> poll(recorded.orderId()));
+    }
+
+    /** A sale left the position flat: its remaining protection would sell what the service no longer holds. */
+    private void cancelOrphanedProtection(Order sale) {
+        try {
+            if (!store.position(sale.exchange(), sale.symbol(), sale.strategy()).isFlat()) {
+                return;
+            }
+            GuardedExchange exchange = exchanges.get(sale.exchange());
+            int pending = cancelEach(sale, exchange, o -> o.type().isProtection()
+                    && Objects.equals(o.strategy(), sale.strategy()), "position_closed");
+            if (pending > 0) {
+                log.info("{} protection orders of a closed position are still to cancel", pending);
+            }
+        } catch (CircuitOpenException | StoreUnavailableException e) {
+            log.warn("could not cancel the protection of a closed position: {}", e.getMessage());
+        }
     }
 
     /**

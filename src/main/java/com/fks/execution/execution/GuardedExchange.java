@@ -3,12 +3,15 @@ package com.fks.execution.execution;
 import com.fks.execution.exchange.ExchangeClient;
 import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeOrder;
+import com.fks.execution.exchange.InstrumentRules;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.metrics.ExecutionMetrics;
+import com.fks.execution.order.OrderType;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Timer;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,9 @@ final class GuardedExchange {
     private final ExecutionMetrics metrics;
     private final Timer placeTimer;
     private final Timer lookupTimer;
+    private final Timer cancelTimer;
+    private final Timer balanceTimer;
+    private final Timer rulesTimer;
     private final Timer pingTimer;
     /** 0 until the first ping answers: a connection is reported only once seen. */
     private final AtomicInteger connected = new AtomicInteger(0);
@@ -44,6 +50,9 @@ final class GuardedExchange {
                 .build());
         this.placeTimer = metrics.exchangeCallTimer(client.name(), "place");
         this.lookupTimer = metrics.exchangeCallTimer(client.name(), "lookup");
+        this.cancelTimer = metrics.exchangeCallTimer(client.name(), "cancel");
+        this.balanceTimer = metrics.exchangeCallTimer(client.name(), "balance");
+        this.rulesTimer = metrics.exchangeCallTimer(client.name(), "rules");
         this.pingTimer = metrics.exchangeCallTimer(client.name(), "ping");
         metrics.gauge("execution.circuit.breaker.state", "Circuit breaker per exchange: 0 closed, 1 open, 2 half-open",
                 this::breakerStateValue, "exchange", client.name());
@@ -75,8 +84,26 @@ final class GuardedExchange {
         return call(placeTimer, () -> client.place(request));
     }
 
-    Optional<ExchangeOrder> lookup(String symbol, String clientOrderId) throws ExchangeException, CircuitOpenException {
-        return call(lookupTimer, () -> client.lookup(symbol, clientOrderId));
+    Optional<ExchangeOrder> lookup(String symbol, String clientOrderId, OrderType type)
+            throws ExchangeException, CircuitOpenException {
+        return call(lookupTimer, () -> client.lookup(symbol, clientOrderId, type));
+    }
+
+    ExchangeOrder cancel(String symbol, String clientOrderId, OrderType type)
+            throws ExchangeException, CircuitOpenException {
+        return call(cancelTimer, () -> client.cancel(symbol, clientOrderId, type));
+    }
+
+    BigDecimal freeBalance(String asset) throws ExchangeException, CircuitOpenException {
+        return call(balanceTimer, () -> client.freeBalance(asset));
+    }
+
+    InstrumentRules instrumentRules(String symbol) throws ExchangeException, CircuitOpenException {
+        return call(rulesTimer, () -> client.instrumentRules(symbol));
+    }
+
+    void observePrice(String symbol, BigDecimal price) {
+        client.observePrice(symbol, price);
     }
 
     /** Pings outside the breaker: it measures the connection whatever the breaker says. */

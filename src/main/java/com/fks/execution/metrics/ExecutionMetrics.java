@@ -107,7 +107,7 @@ public final class ExecutionMetrics implements AutoCloseable {
             for (String side : List.of("buy", "sell")) {
                 for (String status : List.of("filled", "partially_filled", "canceled", "rejected", "failed")) {
                     counter("execution.orders", "Orders that reached a final state", "exchange", exchange,
-                            "side", side, "status", status);
+                            "side", side, "status", status, "kind", "entry");
                 }
             }
         }
@@ -170,9 +170,9 @@ public final class ExecutionMetrics implements AutoCloseable {
         return field;
     }
 
-    public void orderFinished(String exchange, String side, String status) {
+    public void orderFinished(String exchange, String side, String status, String kind) {
         counter("execution.orders", "Orders that reached a final state", "exchange", exchange, "side", side,
-                "status", status).increment();
+                "status", status, "kind", kind).increment();
     }
 
     /**

@@ -30,6 +30,13 @@ public record Order(String orderId, String alertId, String clientOrderId, String
                 receivedAt, updatedAt, events, OrderTerms.ENTRY);
     }
 
+    /** This order with the quantity and terms it is sent with. */
+    public Order sized(BigDecimal newQuantity, OrderTerms newTerms) {
+        return new Order(orderId, alertId, clientOrderId, exchange, symbol, side, type, newQuantity, price, confidence,
+                strategy, alertJson, status, reason, detail, exchangeOrderId, executedQuantity, averagePrice, attempts,
+                receivedAt, updatedAt, events, newTerms);
+    }
+
     public OrderKind kind() {
         return terms.kind();
     }

@@ -85,7 +85,7 @@ final class ExchangeExecutionTest {
         assertThat(order.path("exchange_order_id").asText()).isNotBlank();
         // counted by the engine once the store has the final status, which /orders can show a moment before
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(service.metrics())
-                .contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"filled\"} 1.0"));
+                .contains("execution_orders_total{exchange=\"binance\",kind=\"entry\",side=\"buy\",status=\"filled\"} 1.0"));
     }
 
     @Test
@@ -127,7 +127,7 @@ final class ExchangeExecutionTest {
         assertThat(order.path("attempts").asInt()).isEqualTo(1);
         // counted by the engine once the store has the final status, which /orders can show a moment before
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(service.metrics())
-                .contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"rejected\"} 1.0"));
+                .contains("execution_orders_total{exchange=\"binance\",kind=\"entry\",side=\"buy\",status=\"rejected\"} 1.0"));
     }
 
     @Test

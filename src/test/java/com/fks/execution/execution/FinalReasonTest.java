@@ -64,7 +64,7 @@ final class FinalReasonTest {
         assertThat(order.path("status").asText()).as(order.toString()).isEqualTo("FAILED");
         assertThat(order.path("reason").asText()).as(order.toString()).isEqualTo(reason);
         assertThat(service.metrics())
-                .contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"failed\"} 1.0");
+                .contains("execution_orders_total{exchange=\"binance\",kind=\"entry\",side=\"buy\",status=\"failed\"} 1.0");
     }
 
     @Test

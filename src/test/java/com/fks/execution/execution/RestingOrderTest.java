@@ -106,7 +106,7 @@ final class RestingOrderTest {
         assertThat(new BigDecimal(filled.path("average_price").asText())).isEqualByComparingTo("29000");
         assertThat(binance.ordersWithClientOrderId("fks" + orderId)).hasSize(1);
         assertThat(service.metrics())
-                .contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"filled\"} 1.0");
+                .contains("execution_orders_total{exchange=\"binance\",kind=\"entry\",side=\"buy\",status=\"filled\"} 1.0");
     }
 
     @Test
@@ -133,9 +133,9 @@ final class RestingOrderTest {
         // counted by the engine once the store has the final status, which /orders can show a moment before
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             String metrics = service.metrics();
-            assertThat(metrics).contains("execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"canceled\"} 2.0");
+            assertThat(metrics).contains("execution_orders_total{exchange=\"binance\",kind=\"entry\",side=\"buy\",status=\"canceled\"} 2.0");
             assertThat(metrics).contains(
-                    "execution_orders_total{exchange=\"binance\",side=\"buy\",status=\"partially_filled\"} 1.0");
+                    "execution_orders_total{exchange=\"binance\",kind=\"entry\",side=\"buy\",status=\"partially_filled\"} 1.0");
         });
         assertThat(binance.orderCount()).isEqualTo(3);
     }

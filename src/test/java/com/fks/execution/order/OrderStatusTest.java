@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static com.fks.execution.order.OrderStatus.ACCEPTED;
+import static com.fks.execution.order.OrderStatus.DONE;
 import static com.fks.execution.order.OrderStatus.CANCELED;
 import static com.fks.execution.order.OrderStatus.FAILED;
 import static com.fks.execution.order.OrderStatus.FILLED;
@@ -24,19 +25,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 final class OrderStatusTest {
     /** The table, written out independently of the code. */
     private static final Map<OrderStatus, Set<OrderStatus>> EXPECTED = Map.of(
-            ACCEPTED, EnumSet.of(SUBMITTING, FAILED),
-            SUBMITTING, EnumSet.of(SUBMITTED, FILLED, PARTIALLY_FILLED, CANCELED, REJECTED, FAILED),
+            ACCEPTED, EnumSet.of(SUBMITTING, FAILED, CANCELED),
+            SUBMITTING, EnumSet.of(SUBMITTED, FILLED, PARTIALLY_FILLED, CANCELED, REJECTED, FAILED, DONE),
             SUBMITTED, EnumSet.of(SUBMITTED, FILLED, PARTIALLY_FILLED, CANCELED, REJECTED),
             FILLED, EnumSet.noneOf(OrderStatus.class),
             PARTIALLY_FILLED, EnumSet.noneOf(OrderStatus.class),
             CANCELED, EnumSet.noneOf(OrderStatus.class),
             REJECTED, EnumSet.noneOf(OrderStatus.class),
-            FAILED, EnumSet.noneOf(OrderStatus.class));
+            FAILED, EnumSet.noneOf(OrderStatus.class),
+            DONE, EnumSet.noneOf(OrderStatus.class));
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
             "ACCEPTED, SUBMITTING",
             "ACCEPTED, FAILED",
+            "ACCEPTED, CANCELED",
+            "SUBMITTING, DONE",
             "SUBMITTING, SUBMITTED",
             "SUBMITTING, FILLED",
             "SUBMITTING, PARTIALLY_FILLED",

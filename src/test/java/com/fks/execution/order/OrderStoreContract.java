@@ -434,6 +434,73 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldKeepAnOrdersTermsAndTheSizeResolvedForSendingAcrossAReopen() {
+        // given an exit sized as 50 % of the position, and an entry with its protection
+        OrderTerms exitTerms = OrderTerms.of(OrderKind.EXIT, QuantityType.PERCENT_OF_POSITION);
+        store.record(withTerms(order("exit", "alert-exit", T0), new BigDecimal("50"), exitTerms), "replica-a",
+                T0.plus(LEASE), DAY);
+        OrderTerms protectedEntry = new OrderTerms(OrderKind.ENTRY, QuantityType.QUOTE,
+                PriceLevel.atPercent(new BigDecimal("2.5")), PriceLevel.atPrice(new BigDecimal("70000")), null, null);
+        store.record(withTerms(order("entry", "alert-entry", T0), new BigDecimal("500"), protectedEntry),
+                "replica-a", T0.plus(LEASE), DAY);
+
+        // when the exit is sent with the size it resolved to
+        assertThat(store.transition("exit", "replica-a", OrderUpdate.resolvedForSending(new BigDecimal("0.0075"),
+                exitTerms.withQuantityType(QuantityType.BASE), "50 % of position 0.015"), T0.plusSeconds(1))).isTrue();
+        store.close();
+        store = open();
+
+        // then
+        Order exit = store.find("exit").orElseThrow();
+        assertThat(exit.kind()).isEqualTo(OrderKind.EXIT);
+        assertThat(exit.terms().quantityType()).isEqualTo(QuantityType.BASE);
+        assertThat(exit.quantity()).isEqualByComparingTo("0.0075");
+        assertThat(exit.events()).extracting(OrderEvent::detail).contains("50 % of position 0.015");
+        assertThat(store.findForExecution("exit").orElseThrow().quantity()).isEqualByComparingTo("0.0075");
+        assertThat(store.find("entry").orElseThrow().terms()).isEqualTo(protectedEntry);
+    }
+
+    @Test
+    void shouldKeepPositionsFromTheServicesOwnFills() {
+        // given two buys and a sell of one strategy filled, a buy of another, and an open sell
+        fillAt("b1", Side.BUY, "0.02", "60000", "trend");
+        fillAt("b2", Side.BUY, "0.02", "62000", "trend");
+        fillAt("s1", Side.SELL, "0.01", "65000", "trend");
+        fillAt("b3", Side.BUY, "1", "100", "other");
+        NewOrder openSell = new NewOrder("s2", "alert-s2", "fkss2", "paper", "BTCUSDT", Side.SELL, OrderType.LIMIT,
+                new BigDecimal("0.005"), new BigDecimal("70000"), null, "trend", "{}", T0);
+        store.record(openSell, "replica-a", T0.plus(LEASE), DAY);
+        store.transition("s2", "replica-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
+
+        // when
+        Position trend = store.position("paper", "BTCUSDT", "trend");
+
+        // then 0.04 bought at 61000 on average, 0.01 sold: 0.03 held at the same average; 0.005 in an open sell
+        assertThat(trend.quantity()).isEqualByComparingTo("0.03");
+        assertThat(trend.averageEntryPrice()).isEqualByComparingTo("61000");
+        assertThat(trend.openSellQuantity()).isEqualByComparingTo("0.005");
+        assertThat(store.position("paper", "BTCUSDT", "other").quantity()).isEqualByComparingTo("1");
+        assertThat(store.position("paper", "BTCUSDT", "none").isFlat()).isTrue();
+        assertThat(store.positions(null, null)).hasSize(2);
+        assertThat(store.openOrdersFor("paper", "BTCUSDT")).extracting(Order::orderId).containsExactly("s2");
+        assertThat(store.openOrdersFor("paper", "ETHUSDT")).isEmpty();
+    }
+
+    private void fillAt(String id, Side side, String quantity, String price, String strategy) {
+        NewOrder o = new NewOrder(id, "alert-" + id, "fks" + id, "paper", "BTCUSDT", side, OrderType.MARKET,
+                new BigDecimal(quantity), new BigDecimal(price), null, strategy, "{}", T0);
+        store.record(o, "replica-a", T0.plus(LEASE), DAY);
+        store.transition(id, "replica-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
+        assertThat(store.transition(id, "replica-a", new OrderUpdate(OrderStatus.SUBMITTING, OrderStatus.FILLED, null,
+                null, "x" + id, new BigDecimal(quantity), new BigDecimal(price)), T0)).isTrue();
+    }
+
+    private static NewOrder withTerms(NewOrder o, BigDecimal quantity, OrderTerms terms) {
+        return new NewOrder(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(), o.type(),
+                quantity, o.price(), o.confidence(), o.strategy(), o.alertJson(), o.receivedAt(), terms);
+    }
+
+    @Test
     void shouldPurgeOnlyAlertIdsOlderThanTheCutoff() {
         // given
         store.record(order("o1", "alert-old", T0), "replica-a", T0.plus(LEASE), DAY);
