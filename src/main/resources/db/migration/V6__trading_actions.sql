@@ -3,4 +3,4 @@
 -- characters; positions and cancels read an exchange's and symbol's orders.
 ALTER TABLE orders ADD COLUMN terms VARCHAR(1000);
 ALTER TABLE orders ALTER COLUMN order_type SET DATA TYPE VARCHAR(16);
-CREATE INDEX orders_exchange_symbol ON orders (exchange, symbol);
+CREATE INDEX orders_exchange_symbol_status ON orders (exchange, symbol, status);

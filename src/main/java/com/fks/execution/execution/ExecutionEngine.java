@@ -69,6 +69,8 @@ public final class ExecutionEngine implements AutoCloseable {
     static final Duration BREAKER_RECHECK = Duration.ofSeconds(1);
     static final Duration OPEN_ORDER_POLL = Duration.ofSeconds(5);
     static final Duration FIRST_LOOK = Duration.ofMillis(500);
+    /** How often the positions of symbols that had fills are read again for execution_position_quantity. */
+    static final Duration POSITIONS_REFRESH = Duration.ofSeconds(10);
     /** How soon an exit or a cancel looks again at orders it is waiting to see cancelled. */
     static final Duration CANCEL_RECHECK = Duration.ofMillis(500);
     static final Duration PING_INTERVAL = Duration.ofSeconds(15);
@@ -108,6 +110,10 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ConcurrentHashMap<String, Throwable> lastUnknown = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "engine-scheduler"));
+    /** Its own thread: a position read scans a symbol's fills and must not hold up lease renewals. */
+    private final ScheduledExecutorService positionsRefresher = Executors.newSingleThreadScheduledExecutor(
+            r -> daemon(r, "position-gauges"));
+    private final PositionGauges positionGauges;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean claimedAtStart;
@@ -124,6 +130,7 @@ public final class ExecutionEngine implements AutoCloseable {
         this.singleProcessStore = singleProcessStore;
         this.clock = clock;
         this.capacity = new Semaphore(limits.queueCapacity());
+        this.positionGauges = new PositionGauges(store, metrics);
         for (ExchangeClient client : registry.all()) {
             exchanges.put(client.name(), new GuardedExchange(client, limits.breakerThreshold(),
                     limits.breakerOpenFor(), metrics));
@@ -185,6 +192,8 @@ public final class ExecutionEngine implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::pingExchanges, 0, PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::purgeAlertIds, 1, 60, TimeUnit.MINUTES);
+        positionsRefresher.scheduleWithFixedDelay(positionGauges::refresh, 1, POSITIONS_REFRESH.toSeconds(),
+                TimeUnit.SECONDS);
     }
 
     private void workLoop() {
@@ -589,6 +598,9 @@ public final class ExecutionEngine implements AutoCloseable {
             return false;
         }
         lastUnknown.remove(order.orderId());
+        if (filledSomething(update)) {
+            positionGauges.filled(order.exchange(), order.symbol());
+        }
         if (update.from() == OrderStatus.SUBMITTING && ACKNOWLEDGED.contains(update.to())) {
             metrics.orderAcknowledged(order.exchange(), Duration.between(order.receivedAt(), now));
         }
@@ -597,14 +609,17 @@ public final class ExecutionEngine implements AutoCloseable {
                     update.to().name().toLowerCase(Locale.ROOT), order.kind().label());
             log.info("{} order {} {} on {}{}", order.kind().label(), order.orderId(), update.to(), order.exchange(),
                     update.reason() == null ? "" : " (" + update.reason() + ")");
-            if (order.side() == Side.SELL && order.kind() != OrderKind.CANCEL && update.executedQuantity() != null
-                    && update.executedQuantity().signum() > 0) {
+            if (order.side() == Side.SELL && filledSomething(update)) {
                 cancelOrphanedProtection(order);
             }
         } else {
             log.info("{} order {} {} on {}", order.kind().label(), order.orderId(), update.to(), order.exchange());
         }
         return true;
+    }
+
+    private static boolean filledSomething(OrderUpdate update) {
+        return update.executedQuantity() != null && update.executedQuantity().signum() > 0;
     }
 
     private void protect(Order entry, OrderUpdate update, Instant now) {
@@ -618,7 +633,10 @@ public final class ExecutionEngine implements AutoCloseable {
     /** A sale left the position flat: its remaining protection would sell what the service no longer holds. */
     private void cancelOrphanedProtection(Order sale) {
         try {
-            if (!store.position(sale.exchange(), sale.symbol(), sale.strategy()).isFlat()) {
+            // Open orders are cheap to list (an index, or memory); the position is read only when protection is open.
+            boolean protectionOpen = store.openOrdersFor(sale.exchange(), sale.symbol()).stream().anyMatch(o ->
+                    o.type().isProtection() && Objects.equals(o.strategy(), sale.strategy()));
+            if (!protectionOpen || !store.position(sale.exchange(), sale.symbol(), sale.strategy()).isFlat()) {
                 return;
             }
             GuardedExchange exchange = exchanges.get(sale.exchange());
@@ -804,6 +822,7 @@ public final class ExecutionEngine implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        positionsRefresher.shutdownNow();
         if (workers.isEmpty()) {
             return; // never started (start-up failed): it holds no lease
         }

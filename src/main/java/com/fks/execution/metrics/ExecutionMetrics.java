@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,7 @@ public final class ExecutionMetrics implements AutoCloseable {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> ackDelays = new ConcurrentHashMap<>();
     private final Set<String> nanFields = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> positions = new ConcurrentHashMap<>();
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final Timer webhookDuration;
     private final Counter signatureFailures;
@@ -168,6 +170,22 @@ public final class ExecutionMetrics implements AutoCloseable {
         }
         nanFields.add(field);
         return field;
+    }
+
+    /**
+     * The service's position in a symbol for a strategy (base units, from its own fills), as the engine last read
+     * it from the store. Strategies come from the trader's own alerts: a bounded set.
+     */
+    public void position(String exchange, String symbol, String strategy, double quantity) {
+        String label = strategy == null ? "" : strategy;
+        positions.computeIfAbsent(exchange + '\u0000' + symbol + '\u0000' + label, key -> {
+            AtomicLong bits = new AtomicLong();
+            Gauge.builder("execution.position.quantity", bits, b -> Double.longBitsToDouble(b.get()))
+                    .description("The service's position from its own fills, base units")
+                    .tags("exchange", exchange, "symbol", symbol, "strategy", label)
+                    .register(registry);
+            return bits;
+        }).set(Double.doubleToLongBits(quantity));
     }
 
     public void orderFinished(String exchange, String side, String status, String kind) {

@@ -32,7 +32,8 @@ final class PromQlMetricNames {
             "execution_circuit_breaker_state",
             "execution_exchange_connections",
             "execution_order_queue_depth",
-            "execution_rate_limit_backend");
+            "execution_rate_limit_backend",
+            "execution_position_quantity");
     /** Micrometer's process metrics that exist on every JVM (process_resident_memory_bytes does not). */
     static final Set<String> PROCESS = Set.of(
             "process_cpu_usage", "process_uptime_seconds", "process_start_time_seconds");

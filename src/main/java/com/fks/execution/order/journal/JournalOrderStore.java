@@ -148,11 +148,18 @@ public final class JournalOrderStore implements OrderStore {
         return core.reads.position(exchange, symbol, strategy);
     }
 
+    /** Every open order is in memory: no wait for the view, no read of it. */
     @Override
     public List<Order> openOrdersFor(String exchange, String symbol) {
-        Core core = core();
-        core.awaitView();
-        return core.reads.openOrdersFor(exchange, symbol);
+        List<Order> open = new ArrayList<>();
+        for (LiveOrder live : core().live.values()) {
+            Order o = live.order();
+            if (!o.status().isFinal() && o.exchange().equals(exchange) && o.symbol().equals(symbol)) {
+                open.add(o);
+            }
+        }
+        open.sort(Comparator.comparing(Order::receivedAt).thenComparing(Order::orderId));
+        return open;
     }
 
     @Override
