@@ -244,6 +244,19 @@ final class BinanceProtectionOrdersTest {
     }
 
     @Test
+    void shouldReportAListTheVenueExpiredWithoutAFillAsExpired() throws Exception {
+        client.place(oco(LIST_ID, "0.5", "32000", "28000"));
+        // Binance expires both legs (e.g. a maintenance): nothing sold, the position is unprotected.
+        exchange.close(OrderRequest.stopLossLegId(LIST_ID), "EXPIRED");
+
+        ExchangeOrder list = client.lookup("BTCUSDT", LIST_ID, OrderType.OCO).orElseThrow();
+
+        assertThat(list.status()).isEqualTo(ExchangeOrderStatus.EXPIRED);
+        assertThat(list.executedQuantity()).isZero();
+        assertThat(list.averagePrice()).isNull();
+    }
+
+    @Test
     void shouldAnswerACancelOfAListThatAlreadyFilledWithItsFill() throws Exception {
         client.place(oco(LIST_ID, "0.5", "32000", "28000"));
         exchange.setLastPrice("BTCUSDT", price("27000"));
