@@ -13,6 +13,8 @@ import com.fks.execution.exchange.OrderPreparation.PreparedOrder;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.OrderType;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +66,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Any other 4xx answer: {@link Kind#REJECTED} with Binance's code and message.</li>
  * </ul>
  * The exception messages name the method and path, never the query string, key or signature.
+ *
+ * <p>Protection orders: STOP_LOSS and TAKE_PROFIT are single orders (their trigger in {@code stopPrice}); an OCO is
+ * one order list ({@code POST /api/v3/orderList/oco}: a LIMIT_MAKER take-profit above, a STOP_LOSS below), looked
+ * up and cancelled as a list and reported as one {@link ExchangeOrder} ({@link BinanceOrderLists}). Orders are only
+ * ever cancelled one by one (or one list): never all of a symbol's open orders, which may not be ours.
  */
 public final class BinanceClient implements ExchangeClient {
 
@@ -73,11 +82,16 @@ public final class BinanceClient implements ExchangeClient {
     private static final int INVALID_TIMESTAMP = -1021;
     private static final int FILTER_FAILURE = -1013;
     private static final int NO_SUCH_ORDER = -2013;
+    private static final int CANCEL_REJECTED = -2011;
 
     private enum Call {
         NEW_ORDER("POST", "/api/v3/order", BinanceLimits.WEIGHT_NEW_ORDER, true, true),
         QUERY_ORDER("GET", "/api/v3/order", BinanceLimits.WEIGHT_QUERY_ORDER, true, false),
         CANCEL_ORDER("DELETE", "/api/v3/order", BinanceLimits.WEIGHT_CANCEL_ORDER, true, true),
+        NEW_OCO("POST", "/api/v3/orderList/oco", BinanceLimits.WEIGHT_NEW_ORDER_LIST, true, true),
+        QUERY_ORDER_LIST("GET", "/api/v3/orderList", BinanceLimits.WEIGHT_QUERY_ORDER_LIST, true, false),
+        CANCEL_ORDER_LIST("DELETE", "/api/v3/orderList", BinanceLimits.WEIGHT_CANCEL_ORDER_LIST, true, true),
+        ACCOUNT("GET", "/api/v3/account", BinanceLimits.WEIGHT_ACCOUNT, true, false),
         EXCHANGE_INFO("GET", "/api/v3/exchangeInfo", BinanceLimits.WEIGHT_EXCHANGE_INFO, false, false),
         PING("GET", "/api/v3/ping", BinanceLimits.WEIGHT_PING, false, false),
         TIME("GET", "/api/v3/time", BinanceLimits.WEIGHT_TIME, false, false);
@@ -165,22 +179,12 @@ public final class BinanceClient implements ExchangeClient {
                     + filters.status() + ")");
         }
         PreparedOrder order = OrderPreparation.prepare(request, filters.rulesFor(request.type()));
-
-        LinkedHashMap<String, String> params = new LinkedHashMap<>();
-        params.put("symbol", symbol);
-        params.put("side", request.side().name());
-        params.put("type", request.type().name());
-        if (request.type() == OrderType.LIMIT) {
-            params.put("timeInForce", "GTC");
-        }
-        params.put("quantity", OrderPreparation.plain(order.quantity()));
-        if (request.type() == OrderType.LIMIT) {
-            params.put("price", OrderPreparation.plain(order.price()));
-        }
-        params.put("newClientOrderId", request.clientOrderId());
-        params.put("newOrderRespType", "RESULT");
         try {
-            return BinanceOrders.toExchangeOrder(call(Call.NEW_ORDER, params), request.clientOrderId());
+            if (request.type() == OrderType.OCO) {
+                return placeOco(symbol, order);
+            }
+            return BinanceOrders.toExchangeOrder(call(Call.NEW_ORDER, newOrderParams(symbol, order, filters)),
+                    request.clientOrderId());
         } catch (ExchangeException e) {
             if (String.valueOf(FILTER_FAILURE).equals(e.exchangeCode())) {
                 // The symbol's filters changed under us: fetch them again before the next order.
@@ -188,6 +192,182 @@ public final class BinanceClient implements ExchangeClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * POST /api/v3/order parameters. A quote-sized MARKET order sends {@code quoteOrderQty} (cut down to the quote
+     * asset's precision) instead of {@code quantity}. STOP_LOSS and TAKE_PROFIT are Binance's market-on-trigger
+     * types: their trigger is {@code stopPrice} (for a take-profit, its price).
+     */
+    private static LinkedHashMap<String, String> newOrderParams(String symbol, PreparedOrder order,
+                                                                BinanceSymbolFilters filters)
+            throws ExchangeException {
+        OrderRequest request = order.request();
+        LinkedHashMap<String, String> params = new LinkedHashMap<>();
+        params.put("symbol", symbol);
+        params.put("side", request.side().name());
+        params.put("type", request.type().name());
+        if (request.type() == OrderType.LIMIT) {
+            params.put("timeInForce", "GTC");
+        }
+        if (order.quantity() == null) {
+            params.put("quoteOrderQty", quoteAmount(request.quoteQuantity(), filters));
+        } else {
+            params.put("quantity", OrderPreparation.plain(order.quantity()));
+        }
+        switch (request.type()) {
+            case LIMIT -> params.put("price", OrderPreparation.plain(order.price()));
+            case STOP_LOSS -> params.put("stopPrice", OrderPreparation.plain(order.stopPrice()));
+            case TAKE_PROFIT -> params.put("stopPrice", OrderPreparation.plain(order.price()));
+            default -> {
+            }
+        }
+        params.put("newClientOrderId", request.clientOrderId());
+        params.put("newOrderRespType", "RESULT");
+        return params;
+    }
+
+    /** The amount cut down (never up: never spend more than asked) to the decimals Binance accepts for it. */
+    private static String quoteAmount(BigDecimal amount, BinanceSymbolFilters filters) throws ExchangeException {
+        BigDecimal cut = filters.quotePrecision() == null ? amount
+                : amount.setScale(filters.quotePrecision(), RoundingMode.DOWN);
+        if (cut.signum() <= 0) {
+            throw ExchangeException.rejected(OrderPreparation.QUANTITY_ROUNDS_TO_ZERO, "quote amount "
+                    + OrderPreparation.plain(amount) + " rounds down to 0 at " + filters.quotePrecision()
+                    + " decimals of " + filters.quoteAsset());
+        }
+        return OrderPreparation.plain(cut);
+    }
+
+    /**
+     * A SELL (or BUY) OCO as one order list: the take-profit as the LIMIT_MAKER above the market, the stop-loss as
+     * the STOP_LOSS below it, each leg with its own client id so either can be recognised at Binance.
+     */
+    private ExchangeOrder placeOco(String symbol, PreparedOrder order) throws ExchangeException {
+        OrderRequest request = order.request();
+        String listId = request.clientOrderId();
+        String takeProfitId = OrderRequest.takeProfitLegId(listId);
+        String stopLossId = OrderRequest.stopLossLegId(listId);
+        checkClientOrderId(takeProfitId);
+        checkClientOrderId(stopLossId);
+        LinkedHashMap<String, String> params = new LinkedHashMap<>();
+        params.put("symbol", symbol);
+        params.put("listClientOrderId", listId);
+        params.put("side", request.side().name());
+        params.put("quantity", OrderPreparation.plain(order.quantity()));
+        params.put("aboveType", "LIMIT_MAKER");
+        params.put("abovePrice", OrderPreparation.plain(order.price()));
+        params.put("aboveClientOrderId", takeProfitId);
+        params.put("belowType", "STOP_LOSS");
+        params.put("belowStopPrice", OrderPreparation.plain(order.stopPrice()));
+        params.put("belowClientOrderId", stopLossId);
+        params.put("newOrderRespType", "RESULT");
+        JsonNode list = call(Call.NEW_OCO, params);
+        List<JsonNode> legs = new ArrayList<>();
+        list.path("orderReports").forEach(legs::add);
+        return BinanceOrderLists.toExchangeOrder(list, legs, listId);
+    }
+
+    @Override
+    public Optional<ExchangeOrder> lookup(String symbol, String clientOrderId, OrderType type)
+            throws ExchangeException {
+        return type == OrderType.OCO ? lookupList(clientOrderId) : lookup(symbol, clientOrderId);
+    }
+
+    @Override
+    public ExchangeOrder cancel(String symbol, String clientOrderId, OrderType type) throws ExchangeException {
+        return type == OrderType.OCO ? cancelList(symbol, clientOrderId) : cancel(symbol, clientOrderId);
+    }
+
+    /**
+     * GET /api/v3/orderList by the list's client id (it takes no symbol), then each leg by its order id: the list
+     * alone names its legs but not their fills. 4 + 4 + 4 request weight.
+     */
+    private Optional<ExchangeOrder> lookupList(String listClientOrderId) throws ExchangeException {
+        checkClientOrderId(listClientOrderId);
+        LinkedHashMap<String, String> params = new LinkedHashMap<>();
+        params.put("origClientOrderId", listClientOrderId);
+        JsonNode list;
+        try {
+            list = call(Call.QUERY_ORDER_LIST, params);
+        } catch (ExchangeException e) {
+            if (isNoSuchOrder(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        String listSymbol = list.path("symbol").asText();
+        List<JsonNode> legs = new ArrayList<>();
+        for (JsonNode leg : list.path("orders")) {
+            LinkedHashMap<String, String> legParams = new LinkedHashMap<>();
+            legParams.put("symbol", leg.path("symbol").asText(listSymbol));
+            legParams.put("orderId", leg.path("orderId").asText());
+            try {
+                legs.add(call(Call.QUERY_ORDER, legParams));
+            } catch (ExchangeException e) {
+                if (!isNoSuchOrder(e)) {
+                    throw e;
+                }
+                // Binance archives legs that ended without a trade; such a leg filled nothing.
+                log.info("binance order list {}: leg {} no longer listed", listClientOrderId,
+                        leg.path("clientOrderId").asText());
+            }
+        }
+        return Optional.of(BinanceOrderLists.toExchangeOrder(list, legs, listClientOrderId));
+    }
+
+    /**
+     * DELETE /api/v3/orderList: both legs end CANCELED in the answer. A list that is already done (a leg filled, or
+     * it was canceled before) cannot be canceled (-2011); its final state is then looked up and returned.
+     */
+    private ExchangeOrder cancelList(String symbol, String listClientOrderId) throws ExchangeException {
+        checkClientOrderId(listClientOrderId);
+        LinkedHashMap<String, String> params = new LinkedHashMap<>();
+        params.put("symbol", symbol(symbol));
+        params.put("listClientOrderId", listClientOrderId);
+        JsonNode list;
+        try {
+            list = call(Call.CANCEL_ORDER_LIST, params);
+        } catch (ExchangeException e) {
+            if (isNoSuchOrder(e)) {
+                Optional<ExchangeOrder> done = lookupList(listClientOrderId);
+                if (done.isPresent() && done.get().status().isFinal()) {
+                    return done.get();
+                }
+            }
+            throw e;
+        }
+        List<JsonNode> legs = new ArrayList<>();
+        list.path("orderReports").forEach(legs::add);
+        return BinanceOrderLists.toExchangeOrder(list, legs, listClientOrderId);
+    }
+
+    private static boolean isNoSuchOrder(ExchangeException e) {
+        return e.kind() == Kind.REJECTED && (String.valueOf(NO_SUCH_ORDER).equals(e.exchangeCode())
+                || String.valueOf(CANCEL_REJECTED).equals(e.exchangeCode()));
+    }
+
+    /** GET /api/v3/account (weight 20, non-zero balances only): the asset's {@code free}, zero when not listed. */
+    @Override
+    public BigDecimal freeBalance(String asset) throws ExchangeException {
+        String wanted = asset.trim().toUpperCase(Locale.ROOT);
+        LinkedHashMap<String, String> params = new LinkedHashMap<>();
+        params.put("omitZeroBalances", "true");
+        JsonNode account = call(Call.ACCOUNT, params);
+        if (!account.path("balances").isArray()) {
+            throw ExchangeException.unavailable("binance GET /api/v3/account: no balances in the answer", null);
+        }
+        for (JsonNode balance : account.path("balances")) {
+            if (wanted.equals(balance.path("asset").asText())) {
+                try {
+                    return new BigDecimal(balance.path("free").asText());
+                } catch (NumberFormatException e) {
+                    throw ExchangeException.unavailable("binance GET /api/v3/account: unreadable free balance of "
+                            + wanted, e);
+                }
+            }
+        }
+        return BigDecimal.ZERO;
     }
 
     @Override
@@ -516,10 +696,5 @@ public final class BinanceClient implements ExchangeClient {
         }
         String text = uri.toString();
         return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    @Override
-    public java.math.BigDecimal freeBalance(String asset) throws ExchangeException {
-        throw ExchangeException.rejected("balance_unavailable", "binance: balances are not read yet");
     }
 }

@@ -22,6 +22,13 @@ public final class BinanceLimits {
     public static final int WEIGHT_NEW_ORDER = 1;
     public static final int WEIGHT_QUERY_ORDER = 4;
     public static final int WEIGHT_CANCEL_ORDER = 1;
+    /** POST /api/v3/orderList/oco: one request places both legs. */
+    public static final int WEIGHT_NEW_ORDER_LIST = 1;
+    /** GET /api/v3/orderList; an OCO lookup adds one query order (4) per leg, 12 in all. */
+    public static final int WEIGHT_QUERY_ORDER_LIST = 4;
+    public static final int WEIGHT_CANCEL_ORDER_LIST = 1;
+    /** GET /api/v3/account: read when an alert is sized from a balance, so it counts as trading weight. */
+    public static final int WEIGHT_ACCOUNT = 20;
     public static final int WEIGHT_EXCHANGE_INFO = 20;
     public static final int WEIGHT_PING = 1;
     public static final int WEIGHT_TIME = 1;

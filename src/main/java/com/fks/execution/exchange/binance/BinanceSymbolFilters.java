@@ -9,9 +9,11 @@ import java.math.BigDecimal;
  * The filters of one symbol from {@code GET /api/v3/exchangeInfo} that decide whether an order is valid
  * (binance-spot-api-docs, filters.md). LOT_SIZE applies to every order; MARKET_LOT_SIZE adds its own limits to
  * MARKET orders (its stepSize may be 0, meaning "no step of its own"). NOTIONAL replaced MIN_NOTIONAL; when
- * both are present NOTIONAL wins. A value of 0 disables a rule, as Binance documents.
+ * both are present NOTIONAL wins. A value of 0 disables a rule, as Binance documents. The symbol's base and quote
+ * assets name its balances; the quote precision bounds the decimals of a {@code quoteOrderQty}.
  */
-record BinanceSymbolFilters(String symbol, String status,
+record BinanceSymbolFilters(String symbol, String status, String baseAsset, String quoteAsset,
+                            Integer quotePrecision,
                             BigDecimal lotStep, BigDecimal lotMin, BigDecimal lotMax,
                             BigDecimal marketStep, BigDecimal marketMin, BigDecimal marketMax,
                             BigDecimal tickSize, BigDecimal minPrice, BigDecimal maxPrice,
@@ -20,6 +22,12 @@ record BinanceSymbolFilters(String symbol, String status,
     static BinanceSymbolFilters parse(JsonNode symbolNode) {
         String symbol = symbolNode.path("symbol").asText();
         String status = symbolNode.path("status").asText(null);
+        String baseAsset = symbolNode.path("baseAsset").asText(null);
+        String quoteAsset = symbolNode.path("quoteAsset").asText(null);
+        // quoteAssetPrecision is the current field; quotePrecision is its deprecated twin.
+        JsonNode precision = symbolNode.hasNonNull("quoteAssetPrecision") ? symbolNode.get("quoteAssetPrecision")
+                : symbolNode.get("quotePrecision");
+        Integer quotePrecision = precision != null && precision.canConvertToInt() ? precision.asInt() : null;
         BigDecimal lotStep = null, lotMin = null, lotMax = null;
         BigDecimal marketStep = null, marketMin = null, marketMax = null;
         BigDecimal tick = null, minPrice = null, maxPrice = null;
@@ -56,7 +64,8 @@ record BinanceSymbolFilters(String symbol, String status,
             }
         }
         boolean hasNotional = notional != null;
-        return new BinanceSymbolFilters(symbol, status, lotStep, lotMin, lotMax, marketStep, marketMin, marketMax,
+        return new BinanceSymbolFilters(symbol, status, baseAsset, quoteAsset, quotePrecision,
+                lotStep, lotMin, lotMax, marketStep, marketMin, marketMax,
                 tick, minPrice, maxPrice, hasNotional ? notional : legacyNotional,
                 hasNotional ? notionalToMarket : legacyToMarket);
     }
@@ -78,7 +87,7 @@ record BinanceSymbolFilters(String symbol, String status,
             max = smallerEnabled(max, marketMax);
         }
         return new InstrumentRules(symbol, step, min, max, tickSize, minPrice, maxPrice, minNotional,
-                minNotionalAppliesToMarket);
+                minNotionalAppliesToMarket, baseAsset, quoteAsset);
     }
 
     private static BigDecimal decimal(JsonNode node, String field) {
