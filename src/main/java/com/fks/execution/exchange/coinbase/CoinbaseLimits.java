@@ -23,6 +23,14 @@ public final class CoinbaseLimits {
     /** Pages read before a lookup gives up as inconclusive (never as "not found"). */
     public static final int LOOKUP_MAX_PAGES = 20;
 
+    /** Accounts per page of List Accounts (the documented maximum; the default is 49). */
+    public static final int ACCOUNTS_PAGE_SIZE = 250;
+    /**
+     * Pages of List Accounts read before a balance read gives up as unavailable (never as zero): 5,000 accounts,
+     * far more than the currencies Coinbase lists.
+     */
+    public static final int ACCOUNTS_MAX_PAGES = 20;
+
     private CoinbaseLimits() {
     }
 }
