@@ -42,7 +42,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>List Accounts ({@code GET /api/v3/brokerage/accounts}) answers the balances a test set with
  *       {@link #setBalance}, paged with {@code limit}/{@code cursor}/{@code has_next}; {@code available_balance}
  *       is the balance less what open orders hold, and fills move the balances (no fees).</li>
- *   <li>List Orders pages with {@code cursor} / {@code has_next}, newest first, filtered by product and start date;
+ *   <li>Get Order by order id, whatever its age ({@link #ageOrder} makes an order older).</li>
+ *   <li>List Orders pages with {@code cursor} / {@code has_next}, newest first, filtered by product, start date and
+ *       {@code order_status};
  *       {@link #setMaxPageSize} makes pages small to exercise paging.</li>
  * </ul>
  */
@@ -77,7 +79,7 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         private final BigDecimal stopPrice;
         private final String stopDirection;
         private final BigDecimal stopTriggerPrice;
-        private final Instant createdTime;
+        private volatile Instant createdTime;
         private volatile String status = "OPEN";
         private volatile boolean triggered;
         private volatile BigDecimal filledSize = BigDecimal.ZERO;
@@ -255,6 +257,12 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         }
     }
 
+    /** Makes an order look created {@code age} earlier, as if it had rested that long. */
+    public synchronized void ageOrder(String clientOrderId, Duration age) {
+        Order order = ordersByClientId.get(clientOrderId);
+        order.createdTime = order.createdTime.minus(age);
+    }
+
     public synchronized Map<String, Order> orders() {
         return new LinkedHashMap<>(ordersByClientId);
     }
@@ -300,6 +308,10 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         }
         if ("GET".equals(method) && "/api/v3/brokerage/orders/historical/batch".equals(path)) {
             return withFaults(exchange, Faults.Target.LOOKUP, () -> listOrders(formParameters(query)));
+        }
+        if ("GET".equals(method) && path.startsWith("/api/v3/brokerage/orders/historical/")) {
+            String orderId = path.substring("/api/v3/brokerage/orders/historical/".length());
+            return withFaults(exchange, Faults.Target.LOOKUP, () -> getOrder(orderId));
         }
         if ("POST".equals(method) && "/api/v3/brokerage/orders/batch_cancel".equals(path)) {
             return withFaults(exchange, Faults.Target.CANCEL, () -> cancelOrders(body));
@@ -655,6 +667,18 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         answer.put("has_next", end < matching.size());
         answer.put("cursor", end < matching.size() ? String.valueOf(end) : "");
         return new Response(200, answer.toString());
+    }
+
+    /** Get Order ({@code GET /api/v3/brokerage/orders/historical/{order_id}}), whatever the order's age. */
+    private synchronized Response getOrder(String orderId) {
+        for (Order order : ordersByClientId.values()) {
+            if (order.orderId.equals(orderId)) {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.set("order", orderJson(order));
+                return new Response(200, answer.toString());
+            }
+        }
+        return new Response(404, "{\"error\":\"NOT_FOUND\",\"message\":\"order not found\"}");
     }
 
     private synchronized Response cancelOrders(String body) throws IOException {

@@ -13,6 +13,7 @@ import com.fks.execution.exchange.InstrumentRules;
 import com.fks.execution.exchange.OrderPreparation;
 import com.fks.execution.exchange.OrderPreparation.PreparedOrder;
 import com.fks.execution.exchange.OrderRequest;
+import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
 import com.nimbusds.jose.JOSEException;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class CoinbaseClient implements ExchangeClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ORDERS = "/api/v3/brokerage/orders";
     private static final String LIST_ORDERS = "/api/v3/brokerage/orders/historical/batch";
+    private static final String GET_ORDER = "/api/v3/brokerage/orders/historical/";
     private static final String CANCEL_ORDERS = "/api/v3/brokerage/orders/batch_cancel";
     private static final String PRODUCTS = "/api/v3/brokerage/products/";
     private static final String ACCOUNTS = "/api/v3/brokerage/accounts";
@@ -100,6 +102,8 @@ public final class CoinbaseClient implements ExchangeClient {
     private final Clock clock;
     private final Map<String, Product> products = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> backOffUntil = new AtomicReference<>(Instant.MIN);
+    /** Client order id → Coinbase order id of the protection orders this adapter knows to be resting. */
+    private final Map<String, String> restingProtections = new ConcurrentHashMap<>();
 
     /**
      * @param keyName    the CDP API key name ("organizations/{org}/apiKeys/{id}" or the key id)
@@ -163,7 +167,12 @@ public final class CoinbaseClient implements ExchangeClient {
             throw failure(answer);
         }
         String orderId = answer.path("success_response").path("order_id").asText(answer.path("order_id").asText(null));
-        return new ExchangeOrder(request.clientOrderId(), orderId, ExchangeOrderStatus.OPEN, BigDecimal.ZERO, null);
+        ExchangeOrder placed = new ExchangeOrder(request.clientOrderId(), orderId, ExchangeOrderStatus.OPEN,
+                BigDecimal.ZERO, null);
+        if (request.type().isProtection()) {
+            rememberResting(placed);
+        }
+        return placed;
     }
 
     /**
@@ -203,13 +212,84 @@ public final class CoinbaseClient implements ExchangeClient {
 
     @Override
     public Optional<ExchangeOrder> lookup(String symbol, String clientOrderId) throws ExchangeException {
+        return search(productId(symbol), clientOrderId, CoinbaseLimits.LOOKUP_WINDOW, false);
+    }
+
+    /**
+     * A protection order (stop-loss, take-profit, bracket) rests for days, longer than the 24 h an entry's lookup
+     * searches. So it is looked up by its order id when this adapter placed it or saw it resting (Get Order,
+     * whatever its age), else among the product's open orders (any age), else among the orders created within
+     * {@link CoinbaseLimits#PROTECTION_LOOKUP_WINDOW}. As for every lookup, "not found" only after complete searches.
+     */
+    @Override
+    public Optional<ExchangeOrder> lookup(String symbol, String clientOrderId, OrderType type)
+            throws ExchangeException {
+        if (!type.isProtection()) {
+            return lookup(symbol, clientOrderId);
+        }
         String productId = productId(symbol);
-        String since = DateTimeFormatter.ISO_INSTANT.format(
-                clock.instant().minus(CoinbaseLimits.LOOKUP_WINDOW).truncatedTo(ChronoUnit.SECONDS));
+        Optional<ExchangeOrder> found = byOrderId(clientOrderId);
+        if (found.isEmpty()) {
+            found = search(productId, clientOrderId, null, true);
+        }
+        if (found.isEmpty()) {
+            found = search(productId, clientOrderId, CoinbaseLimits.PROTECTION_LOOKUP_WINDOW, false);
+        }
+        found.ifPresent(this::rememberResting);
+        return found;
+    }
+
+    /** The order through Get Order when its id is known; empty when it is not known or Coinbase has no such id. */
+    private Optional<ExchangeOrder> byOrderId(String clientOrderId) throws ExchangeException {
+        String orderId = restingProtections.get(clientOrderId);
+        if (orderId == null) {
+            return Optional.empty();
+        }
+        JsonNode answer;
+        try {
+            answer = send("GET", GET_ORDER + encode(orderId), "", null, false);
+        } catch (ExchangeException e) {
+            if (e.kind() != Kind.REJECTED) {
+                throw e;
+            }
+            restingProtections.remove(clientOrderId);
+            return Optional.empty();
+        }
+        JsonNode order = answer.path("order");
+        if (!clientOrderId.equals(order.path("client_order_id").asText())) {
+            restingProtections.remove(clientOrderId);
+            return Optional.empty();
+        }
+        return Optional.of(CoinbaseOrders.toExchangeOrder(order));
+    }
+
+    /** Keeps the order id of a resting protection for {@link #byOrderId}; a final one is forgotten (bounded). */
+    private void rememberResting(ExchangeOrder order) {
+        if (order.status().isFinal() || order.exchangeOrderId() == null || order.exchangeOrderId().isBlank()) {
+            restingProtections.remove(order.clientOrderId());
+        } else {
+            restingProtections.put(order.clientOrderId(), order.exchangeOrderId());
+        }
+    }
+
+    /**
+     * Lists the product's orders page by page and matches the client order id: those created within
+     * {@code window} (null: any time), or only the open ones.
+     */
+    private Optional<ExchangeOrder> search(String productId, String clientOrderId, Duration window, boolean openOnly)
+            throws ExchangeException {
+        StringBuilder filter = new StringBuilder("product_ids=").append(encode(productId));
+        if (window != null) {
+            filter.append("&start_date=").append(encode(DateTimeFormatter.ISO_INSTANT.format(
+                    clock.instant().minus(window).truncatedTo(ChronoUnit.SECONDS))));
+        }
+        if (openOnly) {
+            filter.append("&order_status=OPEN");
+        }
         String cursor = null;
         for (int page = 0; page < CoinbaseLimits.LOOKUP_MAX_PAGES; page++) {
-            String query = "product_ids=" + encode(productId) + "&start_date=" + encode(since)
-                    + "&limit=" + CoinbaseLimits.LOOKUP_PAGE_SIZE + (cursor == null ? "" : "&cursor=" + encode(cursor));
+            String query = filter + "&limit=" + CoinbaseLimits.LOOKUP_PAGE_SIZE
+                    + (cursor == null ? "" : "&cursor=" + encode(cursor));
             JsonNode answer = send("GET", LIST_ORDERS, query, null, false);
             for (JsonNode order : answer.path("orders")) {
                 if (clientOrderId.equals(order.path("client_order_id").asText())) {
@@ -227,7 +307,22 @@ public final class CoinbaseClient implements ExchangeClient {
 
     @Override
     public ExchangeOrder cancel(String symbol, String clientOrderId) throws ExchangeException {
-        ExchangeOrder order = lookup(symbol, clientOrderId).orElseThrow(() ->
+        return cancel(clientOrderId, () -> lookup(symbol, clientOrderId));
+    }
+
+    /** As for any order, with a protection's lookup (a bracket is one order: one cancel cancels both levels). */
+    @Override
+    public ExchangeOrder cancel(String symbol, String clientOrderId, OrderType type) throws ExchangeException {
+        return cancel(clientOrderId, () -> lookup(symbol, clientOrderId, type));
+    }
+
+    @FunctionalInterface
+    private interface Lookup {
+        Optional<ExchangeOrder> find() throws ExchangeException;
+    }
+
+    private ExchangeOrder cancel(String clientOrderId, Lookup lookup) throws ExchangeException {
+        ExchangeOrder order = lookup.find().orElseThrow(() ->
                 ExchangeException.rejected("unknown_order", "Coinbase has no order with this client order id"));
         if (order.status().isFinal()) {
             return order;
@@ -240,7 +335,7 @@ public final class CoinbaseClient implements ExchangeClient {
             throw ExchangeException.rejected(result.path("failure_reason").asText("UNKNOWN_CANCEL_FAILURE_REASON"),
                     "Coinbase refused to cancel the order");
         }
-        return lookup(symbol, clientOrderId).orElse(new ExchangeOrder(clientOrderId, order.exchangeOrderId(),
+        return lookup.find().orElse(new ExchangeOrder(clientOrderId, order.exchangeOrderId(),
                 ExchangeOrderStatus.CANCELED, order.executedQuantity(), order.averagePrice()));
     }
 

@@ -289,4 +289,52 @@ final class CoinbaseTradingActionsTest {
         assertThat(e.exchangeCode()).isEqualTo(OrderPreparation.INVALID_PRICE);
         assertThat(exchange.requestCount("POST", ORDERS)).isZero();
     }
+
+    // ---------------------------------------------------------------- protection that rests for days
+
+    private CoinbaseClient restartedClient() {
+        KeyPair key = TestKeys.ecP256();
+        String keyName = "organizations/test-org/apiKeys/restarted-" + System.nanoTime();
+        exchange.registerKey(keyName, key.getPublic());
+        return CoinbaseClient.create(keyName, TestKeys.pkcs8Pem(key.getPrivate()), exchange.baseUrl(), TIMEOUT,
+                Clock.systemUTC());
+    }
+
+    @Test
+    void shouldFindAfterARestartABracketOlderThanTheEntryLookupWindow() throws Exception {
+        client.place(protection("cb-old-1", OrderType.OCO, "0.01", "33000", "27000"));
+        exchange.ageOrder("cb-old-1", Duration.ofDays(3));
+        CoinbaseClient restarted = restartedClient();
+
+        Optional<ExchangeOrder> asEntry = restarted.lookup("BTCUSD", "cb-old-1");
+        Optional<ExchangeOrder> resting = restarted.lookup("BTCUSD", "cb-old-1", OrderType.OCO);
+        exchange.setLastPrice("BTC-USD", "33000");
+        Optional<ExchangeOrder> filled = restartedClient().lookup("BTCUSD", "cb-old-1", OrderType.OCO);
+
+        assertThat(asEntry).isEmpty();
+        assertThat(resting).get().extracting(ExchangeOrder::status).isEqualTo(ExchangeOrderStatus.OPEN);
+        assertThat(filled).get().satisfies(order -> {
+            assertThat(order.status()).isEqualTo(ExchangeOrderStatus.FILLED);
+            assertThat(order.averagePrice()).isEqualByComparingTo("33000");
+        });
+    }
+
+    @Test
+    void shouldLookUpAProtectionItPlacedByItsOrderIdWhateverItsAge() throws Exception {
+        client.place(protection("cb-old-2", OrderType.STOP_LOSS, "0.01", null, "27000"));
+        exchange.ageOrder("cb-old-2", Duration.ofDays(200));
+        exchange.setLastPrice("BTC-USD", "26000");
+        int listsBefore = exchange.requestCount("GET", "/api/v3/brokerage/orders/historical/batch");
+
+        Optional<ExchangeOrder> stopped = client.lookup("BTCUSD", "cb-old-2", OrderType.STOP_LOSS);
+
+        String orderId = exchange.orders().get("cb-old-2").orderId();
+        assertThat(stopped).get().satisfies(order -> {
+            assertThat(order.status()).isEqualTo(ExchangeOrderStatus.FILLED);
+            assertThat(order.exchangeOrderId()).isEqualTo(orderId);
+            assertThat(order.averagePrice()).isEqualByComparingTo("26000");
+        });
+        assertThat(exchange.requestCount("GET", "/api/v3/brokerage/orders/historical/" + orderId)).isEqualTo(1);
+        assertThat(exchange.requestCount("GET", "/api/v3/brokerage/orders/historical/batch")).isEqualTo(listsBefore);
+    }
 }
