@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
@@ -34,9 +35,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *       most 120 s after nbf, {@code uri} = "METHOD host/path" of this very request, a {@code nonce} never seen
  *       before (each request its own JWT). Anything else is 401 "Unauthorized".</li>
  *   <li>Orders kept by {@code client_order_id}; a repeated id returns the existing order and creates none. MARKET
- *       (market_market_ioc) orders fill at the product's price; LIMIT (limit_limit_gtc) orders rest OPEN.
- *       Sizes and prices off the product's increments, or under its minimums, are refused with success:false.</li>
- *   <li>List Orders pages with {@code cursor} / {@code has_next}, newest first, filtered by product and start date;
+ *       (market_market_ioc, with base_size, or quote_size for a buy) orders fill at the product's last price;
+ *       limit_limit_gtc, stop_limit_stop_limit_gtc and (SELL) trigger_bracket_gtc orders rest OPEN until
+ *       {@link #fill} or a {@link #setLastPrice} that crosses them. Sizes and prices off the product's increments,
+ *       or under its minimums, are refused with success:false.</li>
+ *   <li>List Accounts ({@code GET /api/v3/brokerage/accounts}) answers the balances a test set with
+ *       {@link #setBalance}, paged with {@code limit}/{@code cursor}/{@code has_next}; {@code available_balance}
+ *       is the balance less what open orders hold, and fills move the balances (no fees).</li>
+ *   <li>Get Order by order id, whatever its age ({@link #ageOrder} makes an order older).</li>
+ *   <li>List Orders pages with {@code cursor} / {@code has_next}, newest first, filtered by product, start date and
+ *       {@code order_status};
  *       {@link #setMaxPageSize} makes pages small to exercise paging.</li>
  * </ul>
  */
@@ -66,21 +74,31 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         private final String side;
         private final String configuration;
         private final BigDecimal baseSize;
+        private final BigDecimal quoteSize;
         private final BigDecimal limitPrice;
-        private final Instant createdTime;
+        private final BigDecimal stopPrice;
+        private final String stopDirection;
+        private final BigDecimal stopTriggerPrice;
+        private volatile Instant createdTime;
         private volatile String status = "OPEN";
+        private volatile boolean triggered;
         private volatile BigDecimal filledSize = BigDecimal.ZERO;
         private volatile BigDecimal averageFilledPrice = BigDecimal.ZERO;
 
         Order(String orderId, String clientOrderId, String productId, String side, String configuration,
-              BigDecimal baseSize, BigDecimal limitPrice, Instant createdTime) {
+              BigDecimal baseSize, BigDecimal quoteSize, BigDecimal limitPrice, BigDecimal stopPrice,
+              String stopDirection, BigDecimal stopTriggerPrice, Instant createdTime) {
             this.orderId = orderId;
             this.clientOrderId = clientOrderId;
             this.productId = productId;
             this.side = side;
             this.configuration = configuration;
             this.baseSize = baseSize;
+            this.quoteSize = quoteSize;
             this.limitPrice = limitPrice;
+            this.stopPrice = stopPrice;
+            this.stopDirection = stopDirection;
+            this.stopTriggerPrice = stopTriggerPrice;
             this.createdTime = createdTime;
         }
 
@@ -100,27 +118,64 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
             return side;
         }
 
-        /** market_market_ioc or limit_limit_gtc. */
+        /** market_market_ioc, limit_limit_gtc, stop_limit_stop_limit_gtc or trigger_bracket_gtc. */
         public String configuration() {
             return configuration;
         }
 
-        /** base_size exactly as received. */
+        /** base_size exactly as received; for a quote-sized market order, the base it bought once filled. */
         public BigDecimal baseSize() {
-            return baseSize;
+            return baseSize != null ? baseSize : filledSize;
         }
 
-        /** limit_price exactly as received; null for market orders. */
+        /** quote_size exactly as received; null when the order was sized in base units. */
+        public BigDecimal quoteSize() {
+            return quoteSize;
+        }
+
+        /** limit_price exactly as received (a bracket's take-profit); null for market orders. */
         public BigDecimal limitPrice() {
             return limitPrice;
+        }
+
+        /** stop_price of a stop-limit order, else null. */
+        public BigDecimal stopPrice() {
+            return stopPrice;
+        }
+
+        /** stop_direction of a stop-limit order, else null. */
+        public String stopDirection() {
+            return stopDirection;
+        }
+
+        /** stop_trigger_price of a bracket order, else null. */
+        public BigDecimal stopTriggerPrice() {
+            return stopTriggerPrice;
         }
 
         public String status() {
             return status;
         }
 
-        void fill(BigDecimal price) {
-            filledSize = baseSize;
+        /** Whether the stop of a stop-limit or bracket order has triggered. */
+        public boolean triggered() {
+            return triggered;
+        }
+
+        public BigDecimal filledSize() {
+            return filledSize;
+        }
+
+        public BigDecimal averageFilledPrice() {
+            return averageFilledPrice;
+        }
+
+        boolean isStop() {
+            return stopPrice != null || stopTriggerPrice != null;
+        }
+
+        void fill(BigDecimal size, BigDecimal price) {
+            filledSize = size;
             averageFilledPrice = price;
             status = "FILLED";
         }
@@ -133,10 +188,14 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
     private final Map<String, PublicKey> keys = new ConcurrentHashMap<>();
     private final Map<String, ProductSpec> products = new ConcurrentHashMap<>();
     private final Map<String, Order> ordersByClientId = new LinkedHashMap<>();
+    private final Map<String, BigDecimal> lastPrices = new ConcurrentHashMap<>();
+    /** Account balances by currency (total, holds of open orders not deducted); guarded by this. */
+    private final Map<String, BigDecimal> balances = new LinkedHashMap<>();
     private final Set<String> seenNonces = ConcurrentHashMap.newKeySet();
     private volatile AcceptedJwt lastAcceptedJwt;
     private volatile String lastAuthFailure;
     private volatile int maxPageSize = 250;
+    private volatile int maxAccountsPageSize = 250;
 
     private CoinbaseTestExchange(Clock clock) {
         super(clock);
@@ -164,6 +223,46 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         return this;
     }
 
+    /** Largest page of List Accounts this exchange answers, whatever limit the client asks. */
+    public CoinbaseTestExchange setMaxAccountsPageSize(int size) {
+        this.maxAccountsPageSize = size;
+        return this;
+    }
+
+    /** Sets the total balance of a currency's account (creating the account); fills then move it. */
+    public synchronized CoinbaseTestExchange setBalance(String currency, String amount) {
+        balances.put(currency, new BigDecimal(amount));
+        return this;
+    }
+
+    /** A currency's total balance (open orders' holds not deducted), or null when there is no such account. */
+    public synchronized BigDecimal balance(String currency) {
+        return balances.get(currency);
+    }
+
+    /**
+     * Moves a product's last trade price (market orders fill at it) and lets resting orders react as Coinbase
+     * documents: a limit sell fills at its limit when the price reaches it (a buy when it falls to it); a
+     * stop-limit triggers when the price crosses its stop_price in its stop_direction and then fills at the last
+     * price while that price is within its limit; a SELL bracket fills at its limit_price when the price reaches
+     * it, or triggers its stop at stop_trigger_price, placing a stop-limit 5 % below the trigger.
+     */
+    public synchronized void setLastPrice(String productId, String price) {
+        BigDecimal last = new BigDecimal(price);
+        lastPrices.put(productId, last);
+        for (Order order : ordersByClientId.values()) {
+            if (order.productId.equals(productId) && "OPEN".equals(order.status)) {
+                react(order, last);
+            }
+        }
+    }
+
+    /** Makes an order look created {@code age} earlier, as if it had rested that long. */
+    public synchronized void ageOrder(String clientOrderId, Duration age) {
+        Order order = ordersByClientId.get(clientOrderId);
+        order.createdTime = order.createdTime.minus(age);
+    }
+
     public synchronized Map<String, Order> orders() {
         return new LinkedHashMap<>(ordersByClientId);
     }
@@ -172,9 +271,10 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         return ordersByClientId.size();
     }
 
+    /** Fills a resting order at its limit price (or the last price when it has none), whatever the price is. */
     public synchronized void fill(String clientOrderId) {
         Order order = ordersByClientId.get(clientOrderId);
-        order.fill(order.limitPrice != null ? order.limitPrice : products.get(order.productId).marketPrice());
+        execute(order, order.limitPrice != null ? order.limitPrice : lastPrice(order.productId));
     }
 
     public AcceptedJwt lastAcceptedJwt() {
@@ -209,12 +309,19 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         if ("GET".equals(method) && "/api/v3/brokerage/orders/historical/batch".equals(path)) {
             return withFaults(exchange, Faults.Target.LOOKUP, () -> listOrders(formParameters(query)));
         }
+        if ("GET".equals(method) && path.startsWith("/api/v3/brokerage/orders/historical/")) {
+            String orderId = path.substring("/api/v3/brokerage/orders/historical/".length());
+            return withFaults(exchange, Faults.Target.LOOKUP, () -> getOrder(orderId));
+        }
         if ("POST".equals(method) && "/api/v3/brokerage/orders/batch_cancel".equals(path)) {
             return withFaults(exchange, Faults.Target.CANCEL, () -> cancelOrders(body));
         }
         if ("GET".equals(method) && path.startsWith("/api/v3/brokerage/products/")) {
             return withFaults(exchange, Faults.Target.ANY,
                     () -> product(path.substring("/api/v3/brokerage/products/".length())));
+        }
+        if ("GET".equals(method) && "/api/v3/brokerage/accounts".equals(path)) {
+            return withFaults(exchange, Faults.Target.ANY, () -> listAccounts(formParameters(query)));
         }
         if ("GET".equals(method) && "/api/v3/brokerage/key_permissions".equals(path)) {
             return withFaults(exchange, Faults.Target.ANY, () -> new Response(200, "{\"can_view\":true,"
@@ -321,36 +428,83 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
             return refusal("TRADING_DISABLED", "Trading is disabled for this product", "UNKNOWN_PREVIEW_FAILURE_REASON");
         }
         if (clientOrderId.isEmpty() || (!"BUY".equals(side) && !"SELL".equals(side))) {
-            return new Response(400, "{\"error\":\"INVALID_ARGUMENT\",\"message\":\"client_order_id and side are"
-                    + " required\"}");
+            return invalidArgument("client_order_id and side are required");
         }
         JsonNode configuration = request.path("order_configuration");
-        String kind;
-        JsonNode spec;
-        if (configuration.has("market_market_ioc")) {
-            kind = "market_market_ioc";
-        } else if (configuration.has("limit_limit_gtc")) {
-            kind = "limit_limit_gtc";
-        } else {
-            return new Response(400, "{\"error\":\"INVALID_ARGUMENT\",\"message\":\"unsupported order configuration\"}");
+        String kind = null;
+        for (String candidate : List.of("market_market_ioc", "limit_limit_gtc", "stop_limit_stop_limit_gtc",
+                "trigger_bracket_gtc")) {
+            if (configuration.has(candidate)) {
+                kind = candidate;
+            }
         }
-        spec = configuration.get(kind);
-        BigDecimal baseSize = new BigDecimal(spec.path("base_size").asText("0"));
-        BigDecimal limitPrice = spec.hasNonNull("limit_price") ? new BigDecimal(spec.get("limit_price").asText())
-                : null;
-        if (baseSize.remainder(product.baseIncrement()).signum() != 0) {
+        if (kind == null) {
+            return invalidArgument("unsupported order configuration");
+        }
+        JsonNode spec = configuration.get(kind);
+        BigDecimal baseSize = decimal(spec, "base_size");
+        BigDecimal quoteSize = decimal(spec, "quote_size");
+        BigDecimal limitPrice = decimal(spec, "limit_price");
+        BigDecimal stopPrice = decimal(spec, "stop_price");
+        BigDecimal stopTriggerPrice = decimal(spec, "stop_trigger_price");
+        String stopDirection = spec.hasNonNull("stop_direction") ? spec.get("stop_direction").asText() : null;
+
+        if ((baseSize == null) == (quoteSize == null)) {
+            return invalidArgument("exactly one of base_size and quote_size is required");
+        }
+        if (quoteSize != null && !("market_market_ioc".equals(kind) && "BUY".equals(side))) {
+            // The guide: "To buy a product, provide a quote_size or base_size; to sell, provide a base_size."
+            return invalidArgument("quote_size is only for market buys");
+        }
+        switch (kind) {
+            case "limit_limit_gtc" -> {
+                if (limitPrice == null) {
+                    return invalidArgument("limit_price is required");
+                }
+            }
+            case "stop_limit_stop_limit_gtc" -> {
+                if (limitPrice == null || stopPrice == null) {
+                    return invalidArgument("limit_price and stop_price are required");
+                }
+                if (!"STOP_DIRECTION_STOP_UP".equals(stopDirection) && !"STOP_DIRECTION_STOP_DOWN".equals(stopDirection)) {
+                    return invalidArgument("stop_direction must be STOP_DIRECTION_STOP_UP or STOP_DIRECTION_STOP_DOWN");
+                }
+            }
+            case "trigger_bracket_gtc" -> {
+                if (limitPrice == null || stopTriggerPrice == null) {
+                    return invalidArgument("limit_price and stop_trigger_price are required");
+                }
+                if (!"SELL".equals(side)) {
+                    return invalidArgument("this test exchange models SELL brackets only");
+                }
+                if (stopTriggerPrice.compareTo(limitPrice) >= 0) {
+                    return refusal("INVALID_LIMIT_PRICE", "A sell bracket's stop_trigger_price must be below its"
+                            + " limit_price", "PREVIEW_INVALID_LIMIT_PRICE");
+                }
+            }
+            default -> {
+            }
+        }
+        if (baseSize != null && baseSize.remainder(product.baseIncrement()).signum() != 0) {
             return refusal("INVALID_SIZE_PRECISION", "Invalid order size precision", "PREVIEW_INVALID_SIZE_PRECISION");
         }
-        if (baseSize.compareTo(product.baseMinSize()) < 0) {
+        if (baseSize != null && baseSize.compareTo(product.baseMinSize()) < 0) {
             return refusal("INVALID_SIZE_TOO_SMALL", "Order size is too small",
                     "PREVIEW_INVALID_BASE_SIZE_TOO_SMALL");
         }
-        if (limitPrice != null && limitPrice.remainder(product.quoteIncrement()).signum() != 0) {
-            return refusal("INVALID_PRICE_PRECISION", "Invalid limit price precision",
-                    "PREVIEW_INVALID_LIMIT_PRICE_PRECISION");
+        if (quoteSize != null && quoteSize.remainder(product.quoteIncrement()).signum() != 0) {
+            return refusal("INVALID_QUOTE_SIZE_PRECISION", "Invalid quote size precision",
+                    "PREVIEW_INVALID_QUOTE_SIZE_PRECISION");
         }
-        BigDecimal price = limitPrice != null ? limitPrice : product.marketPrice();
-        if (baseSize.multiply(price).compareTo(product.quoteMinSize()) < 0) {
+        for (BigDecimal price : new BigDecimal[] {limitPrice, stopPrice, stopTriggerPrice}) {
+            if (price != null && (price.signum() <= 0 || price.remainder(product.quoteIncrement()).signum() != 0)) {
+                return refusal("INVALID_PRICE_PRECISION", "Invalid limit price precision",
+                        "PREVIEW_INVALID_LIMIT_PRICE_PRECISION");
+            }
+        }
+        BigDecimal notional = quoteSize != null ? quoteSize
+                : baseSize.multiply(limitPrice != null ? limitPrice : lastPrice(productId));
+        if (notional.compareTo(product.quoteMinSize()) < 0) {
             return refusal("INVALID_QUOTE_SIZE_TOO_SMALL", "Order value is too small",
                     "PREVIEW_INVALID_QUOTE_SIZE_TOO_SMALL");
         }
@@ -360,23 +514,146 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
                 return new Response(200, success(existing));
             }
             Order order = new Order(UUID.randomUUID().toString(), clientOrderId, productId, side, kind, baseSize,
-                    limitPrice, clock.instant());
+                    quoteSize, limitPrice, stopPrice, stopDirection, stopTriggerPrice, clock.instant());
             if ("market_market_ioc".equals(kind)) {
-                order.fill(product.marketPrice());
+                execute(order, lastPrice(productId));
             }
             ordersByClientId.put(clientOrderId, order);
             return new Response(200, success(order));
         }
     }
 
+    /** What a resting order does when the last price moves to {@code last} (see {@link #setLastPrice}). */
+    private void react(Order order, BigDecimal last) {
+        boolean sell = "SELL".equals(order.side);
+        switch (order.configuration) {
+            case "limit_limit_gtc" -> {
+                if (sell ? last.compareTo(order.limitPrice) >= 0 : last.compareTo(order.limitPrice) <= 0) {
+                    execute(order, order.limitPrice);
+                }
+            }
+            case "stop_limit_stop_limit_gtc" -> {
+                boolean down = "STOP_DIRECTION_STOP_DOWN".equals(order.stopDirection);
+                if (!order.triggered && (down ? last.compareTo(order.stopPrice) <= 0
+                        : last.compareTo(order.stopPrice) >= 0)) {
+                    order.triggered = true;
+                }
+                if (order.triggered && (sell ? last.compareTo(order.limitPrice) >= 0
+                        : last.compareTo(order.limitPrice) <= 0)) {
+                    execute(order, last);
+                }
+            }
+            case "trigger_bracket_gtc" -> {
+                if (!order.triggered && last.compareTo(order.limitPrice) >= 0) {
+                    execute(order, order.limitPrice);
+                    return;
+                }
+                if (!order.triggered && last.compareTo(order.stopTriggerPrice) <= 0) {
+                    order.triggered = true;
+                }
+                if (order.triggered && last.compareTo(bracketStopLimit(order)) >= 0) {
+                    execute(order, last);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The limit of the stop-limit a sell bracket places when triggered: 5 % below the trigger, on the tick. */
+    private BigDecimal bracketStopLimit(Order order) {
+        BigDecimal tick = products.get(order.productId).quoteIncrement();
+        return order.stopTriggerPrice.multiply(new BigDecimal("0.95")).divide(tick, 0, RoundingMode.FLOOR)
+                .multiply(tick);
+    }
+
+    /** Fills an order completely at {@code price} and moves the balances of its product's two currencies. */
+    private void execute(Order order, BigDecimal price) {
+        ProductSpec product = products.get(order.productId);
+        // A quote-sized buy gets what its amount buys at the price, rounded down to the base increment.
+        BigDecimal size = order.baseSize != null ? order.baseSize
+                : order.quoteSize.divide(price, 18, RoundingMode.FLOOR)
+                .divide(product.baseIncrement(), 0, RoundingMode.FLOOR).multiply(product.baseIncrement());
+        BigDecimal value = order.quoteSize != null ? order.quoteSize : size.multiply(price);
+        order.fill(size, price);
+        String[] currencies = order.productId.split("-");
+        boolean buy = "BUY".equals(order.side);
+        balances.merge(currencies[0], buy ? size : size.negate(), BigDecimal::add);
+        balances.merge(currencies[1], buy ? value.negate() : value, BigDecimal::add);
+    }
+
+    private BigDecimal lastPrice(String productId) {
+        BigDecimal last = lastPrices.get(productId);
+        return last != null ? last : products.get(productId).marketPrice();
+    }
+
+    /** What open orders hold of a currency: a resting sell its base size, a resting buy its size at its limit. */
+    private BigDecimal held(String currency) {
+        BigDecimal held = BigDecimal.ZERO;
+        for (Order order : ordersByClientId.values()) {
+            if (!"OPEN".equals(order.status) || "market_market_ioc".equals(order.configuration)) {
+                continue;
+            }
+            String[] currencies = order.productId.split("-");
+            if ("SELL".equals(order.side) && currencies[0].equals(currency)) {
+                held = held.add(order.baseSize);
+            } else if ("BUY".equals(order.side) && currencies[1].equals(currency)) {
+                held = held.add(order.baseSize.multiply(order.limitPrice));
+            }
+        }
+        return held;
+    }
+
+    /** List Accounts: pages of {@code limit} (default 49, at most 250 or the test's maximum) via cursor. */
+    private synchronized Response listAccounts(Map<String, String> params) {
+        int limit = Math.min(Math.min(250, maxAccountsPageSize), Integer.parseInt(params.getOrDefault("limit", "49")));
+        int offset = params.containsKey("cursor") ? Integer.parseInt(params.get("cursor")) : 0;
+        List<String> currencies = new ArrayList<>(balances.keySet());
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode accounts = answer.putArray("accounts");
+        int end = Math.min(currencies.size(), offset + limit);
+        for (int i = offset; i < end; i++) {
+            String currency = currencies.get(i);
+            BigDecimal hold = held(currency);
+            ObjectNode account = accounts.addObject();
+            account.put("uuid", UUID.nameUUIDFromBytes(currency.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .toString())
+                    .put("name", currency + " Wallet").put("currency", currency);
+            account.putObject("available_balance").put("value", balances.get(currency).subtract(hold).toPlainString())
+                    .put("currency", currency);
+            account.put("default", true).put("active", true).put("created_at", "2026-01-01T00:00:00Z")
+                    .put("updated_at", "2026-01-01T00:00:00Z").putNull("deleted_at")
+                    .put("type", currency.startsWith("USD") && currency.length() == 3 ? "ACCOUNT_TYPE_FIAT"
+                            : "ACCOUNT_TYPE_CRYPTO")
+                    .put("ready", true).put("retail_portfolio_id", "test-portfolio");
+            account.putObject("hold").put("value", hold.toPlainString()).put("currency", currency);
+        }
+        answer.put("has_next", end < currencies.size());
+        answer.put("cursor", end < currencies.size() ? String.valueOf(end) : "");
+        answer.put("size", end - offset);
+        return new Response(200, answer.toString());
+    }
+
+    private static BigDecimal decimal(JsonNode spec, String field) {
+        return spec.hasNonNull(field) && !spec.get(field).asText().isBlank() ? new BigDecimal(spec.get(field).asText())
+                : null;
+    }
+
+    private static Response invalidArgument(String message) {
+        return new Response(400, JSON.createObjectNode().put("error", "INVALID_ARGUMENT").put("message", message)
+                .toString());
+    }
+
     private synchronized Response listOrders(Map<String, String> params) {
         String productIds = params.getOrDefault("product_ids", params.get("product_id"));
         Instant since = params.containsKey("start_date") ? Instant.parse(params.get("start_date")) : Instant.MIN;
+        String status = params.get("order_status");
         int limit = Math.min(maxPageSize, Integer.parseInt(params.getOrDefault("limit", "100")));
         int offset = params.containsKey("cursor") ? Integer.parseInt(params.get("cursor")) : 0;
         List<Order> matching = new ArrayList<>();
         for (Order order : ordersByClientId.values()) {
-            if ((productIds == null || productIds.equals(order.productId)) && !order.createdTime.isBefore(since)) {
+            if ((productIds == null || productIds.equals(order.productId)) && !order.createdTime.isBefore(since)
+                    && (status == null || status.equals(order.status))) {
                 matching.add(0, order);  // newest first
             }
         }
@@ -390,6 +667,18 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
         answer.put("has_next", end < matching.size());
         answer.put("cursor", end < matching.size() ? String.valueOf(end) : "");
         return new Response(200, answer.toString());
+    }
+
+    /** Get Order ({@code GET /api/v3/brokerage/orders/historical/{order_id}}), whatever the order's age. */
+    private synchronized Response getOrder(String orderId) {
+        for (Order order : ordersByClientId.values()) {
+            if (order.orderId.equals(orderId)) {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.set("order", orderJson(order));
+                return new Response(200, answer.toString());
+            }
+        }
+        return new Response(404, "{\"error\":\"NOT_FOUND\",\"message\":\"order not found\"}");
     }
 
     private synchronized Response cancelOrders(String body) throws IOException {
@@ -436,20 +725,41 @@ public final class CoinbaseTestExchange extends TestExchangeServer {
     }
 
     private ObjectNode orderJson(Order order) {
+        boolean market = "market_market_ioc".equals(order.configuration);
         ObjectNode node = JSON.createObjectNode();
         node.put("order_id", order.orderId).put("product_id", order.productId).put("user_id", "test-user")
                 .put("side", order.side).put("client_order_id", order.clientOrderId).put("status", order.status)
-                .put("time_in_force", "market_market_ioc".equals(order.configuration) ? "IMMEDIATE_OR_CANCEL"
-                        : "GOOD_UNTIL_CANCELLED")
+                .put("time_in_force", market ? "IMMEDIATE_OR_CANCEL" : "GOOD_UNTIL_CANCELLED")
                 .put("created_time", order.createdTime.toString())
                 .put("filled_size", order.filledSize.toPlainString())
                 .put("average_filled_price", order.averageFilledPrice.toPlainString())
-                .put("order_type", "market_market_ioc".equals(order.configuration) ? "MARKET" : "LIMIT")
+                .put("order_type", switch (order.configuration) {
+                    case "market_market_ioc" -> "MARKET";
+                    case "stop_limit_stop_limit_gtc" -> "STOP_LIMIT";
+                    case "trigger_bracket_gtc" -> "BRACKET";
+                    default -> "LIMIT";
+                })
+                .put("trigger_status", !order.isStop() ? "INVALID_ORDER_TYPE"
+                        : order.triggered ? "STOP_TRIGGERED" : "STOP_PENDING")
                 .put("product_type", "SPOT");
         ObjectNode configuration = node.putObject("order_configuration").putObject(order.configuration);
-        configuration.put("base_size", order.baseSize.toPlainString());
+        if (order.baseSize != null) {
+            configuration.put("base_size", order.baseSize.toPlainString());
+        }
+        if (order.quoteSize != null) {
+            configuration.put("quote_size", order.quoteSize.toPlainString());
+        }
         if (order.limitPrice != null) {
-            configuration.put("limit_price", order.limitPrice.toPlainString()).put("post_only", false);
+            configuration.put("limit_price", order.limitPrice.toPlainString());
+        }
+        if (order.stopPrice != null) {
+            configuration.put("stop_price", order.stopPrice.toPlainString()).put("stop_direction", order.stopDirection);
+        }
+        if (order.stopTriggerPrice != null) {
+            configuration.put("stop_trigger_price", order.stopTriggerPrice.toPlainString());
+        }
+        if ("limit_limit_gtc".equals(order.configuration)) {
+            configuration.put("post_only", false);
         }
         return node;
     }

@@ -14,9 +14,11 @@ import com.fks.execution.exchange.OrderPreparation;
 import com.fks.execution.exchange.OrderPreparation.PreparedOrder;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.nimbusds.jose.JOSEException;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * it could not finish is {@link Kind#UNKNOWN_OUTCOME}, never "not found": only a complete search says the order
  * does not exist.
  *
+ * <p>Order types map to Coinbase order configurations as {@link CoinbaseOrderConfiguration} describes; an OCO is
+ * one {@code trigger_bracket_gtc} order, so it is looked up and cancelled by its client order id like any other.
+ * Balances come from List Accounts ({@link #freeBalance}); every call, reads included, goes through the same
+ * transport and honours the same back-off.
+ *
  * <p>Failures map as for every adapter: HTTP 401/403 → AUTHENTICATION; 429 → RATE_LIMITED and no calls until
  * Retry-After (or {@link CoinbaseLimits#DEFAULT_RATE_LIMIT_BACKOFF}); 5xx, timeouts and lost connections →
  * UNKNOWN_OUTCOME for orders and cancels, UNAVAILABLE for reads; connection refused → UNAVAILABLE; other 4xx →
@@ -64,17 +72,25 @@ public final class CoinbaseClient implements ExchangeClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ORDERS = "/api/v3/brokerage/orders";
     private static final String LIST_ORDERS = "/api/v3/brokerage/orders/historical/batch";
+    private static final String GET_ORDER = "/api/v3/brokerage/orders/historical/";
     private static final String CANCEL_ORDERS = "/api/v3/brokerage/orders/batch_cancel";
     private static final String PRODUCTS = "/api/v3/brokerage/products/";
+    private static final String ACCOUNTS = "/api/v3/brokerage/accounts";
     private static final String KEY_PERMISSIONS = "/api/v3/brokerage/key_permissions";
     private static final String UNKNOWN_FAILURE = "UNKNOWN_FAILURE_REASON";
 
+    /**
+     * One product's rules. {@code baseAsset}/{@code quoteAsset} are base_currency_id/quote_currency_id: the
+     * currency an account of List Accounts names ({@code currency}), which the display symbols are not always
+     * (an aliased product can display USD for a USDC quote).
+     */
     private record Product(String productId, BigDecimal baseIncrement, BigDecimal priceIncrement,
-                           BigDecimal baseMinSize, BigDecimal baseMaxSize, BigDecimal quoteMinSize,
-                           boolean tradingDisabled, Instant fetchedAt) {
+                           BigDecimal quoteIncrement, BigDecimal baseMinSize, BigDecimal baseMaxSize,
+                           BigDecimal quoteMinSize, String baseAsset, String quoteAsset, boolean tradingDisabled,
+                           Instant fetchedAt) {
         InstrumentRules rules() {
             return new InstrumentRules(productId, baseIncrement, baseMinSize, baseMaxSize, priceIncrement, null, null,
-                    quoteMinSize, true);
+                    quoteMinSize, true, baseAsset, quoteAsset);
         }
     }
 
@@ -86,6 +102,8 @@ public final class CoinbaseClient implements ExchangeClient {
     private final Clock clock;
     private final Map<String, Product> products = new ConcurrentHashMap<>();
     private final AtomicReference<Instant> backOffUntil = new AtomicReference<>(Instant.MIN);
+    /** Client order id → Coinbase order id of the protection orders this adapter knows to be resting. */
+    private final Map<String, String> restingProtections = new ConcurrentHashMap<>();
 
     /**
      * @param keyName    the CDP API key name ("organizations/{org}/apiKeys/{id}" or the key id)
@@ -132,21 +150,13 @@ public final class CoinbaseClient implements ExchangeClient {
             throw ExchangeException.rejected("symbol_not_trading", product.productId()
                     + " has trading disabled at Coinbase");
         }
-        PreparedOrder order = OrderPreparation.prepare(request, product.rules());
+        PreparedOrder order = OrderPreparation.prepare(sizedForCoinbase(request, product), product.rules());
 
         ObjectNode body = JSON.createObjectNode();
         body.put("client_order_id", request.clientOrderId());
         body.put("product_id", product.productId());
         body.put("side", request.side().name());
-        ObjectNode configuration = body.putObject("order_configuration");
-        if (request.type() == OrderType.MARKET) {
-            configuration.putObject("market_market_ioc").put("base_size", OrderPreparation.plain(order.quantity()));
-        } else {
-            configuration.putObject("limit_limit_gtc")
-                    .put("base_size", OrderPreparation.plain(order.quantity()))
-                    .put("limit_price", OrderPreparation.plain(order.price()))
-                    .put("post_only", false);
-        }
+        CoinbaseOrderConfiguration.write(order, product.priceIncrement(), body.putObject("order_configuration"));
 
         JsonNode answer = send("POST", ORDERS, "", body.toString(), true);
         JsonNode success = answer.get("success");
@@ -157,18 +167,129 @@ public final class CoinbaseClient implements ExchangeClient {
             throw failure(answer);
         }
         String orderId = answer.path("success_response").path("order_id").asText(answer.path("order_id").asText(null));
-        return new ExchangeOrder(request.clientOrderId(), orderId, ExchangeOrderStatus.OPEN, BigDecimal.ZERO, null);
+        ExchangeOrder placed = new ExchangeOrder(request.clientOrderId(), orderId, ExchangeOrderStatus.OPEN,
+                BigDecimal.ZERO, null);
+        if (request.type().isProtection()) {
+            rememberResting(placed);
+        }
+        return placed;
+    }
+
+    /**
+     * A market order sized in the quote currency as Coinbase takes it: a buy's {@code quote_size} rounded down to
+     * the product's quote_increment (never spend more than asked); a sell has only {@code base_size} at Coinbase,
+     * so its amount is converted to base units at the alert's price (the lot step then rounds it down).
+     */
+    private static OrderRequest sizedForCoinbase(OrderRequest request, Product product) throws ExchangeException {
+        BigDecimal amount = request.quoteQuantity();
+        if (amount == null || amount.signum() <= 0) {
+            return request;
+        }
+        if (request.side() == Side.SELL) {
+            BigDecimal price = request.referencePrice();
+            if (price == null || price.signum() <= 0) {
+                throw ExchangeException.rejected("quote_size_sell_without_price", "Coinbase sells only by base size;"
+                        + " a sell of " + OrderPreparation.plain(amount) + " " + product.quoteAsset()
+                        + " needs the alert's price to convert it");
+            }
+            BigDecimal base = amount.divide(price, 18, RoundingMode.FLOOR);
+            return new OrderRequest(request.clientOrderId(), request.symbol(), request.side(), request.type(), base,
+                    null, price, null, null);
+        }
+        BigDecimal increment = product.quoteIncrement();
+        if (increment == null || increment.signum() <= 0) {
+            return request;
+        }
+        BigDecimal rounded = amount.divide(increment, 0, RoundingMode.FLOOR).multiply(increment).stripTrailingZeros();
+        if (rounded.signum() == 0) {
+            throw ExchangeException.rejected(OrderPreparation.QUANTITY_ROUNDS_TO_ZERO, "quote amount "
+                    + OrderPreparation.plain(amount) + " rounds down to 0 at quote increment "
+                    + OrderPreparation.plain(increment) + " of " + product.productId());
+        }
+        return new OrderRequest(request.clientOrderId(), request.symbol(), request.side(), request.type(), null, null,
+                request.referencePrice(), null, rounded);
     }
 
     @Override
     public Optional<ExchangeOrder> lookup(String symbol, String clientOrderId) throws ExchangeException {
+        return search(productId(symbol), clientOrderId, CoinbaseLimits.LOOKUP_WINDOW, false);
+    }
+
+    /**
+     * A protection order (stop-loss, take-profit, bracket) rests for days, longer than the 24 h an entry's lookup
+     * searches. So it is looked up by its order id when this adapter placed it or saw it resting (Get Order,
+     * whatever its age), else among the product's open orders (any age), else among the orders created within
+     * {@link CoinbaseLimits#PROTECTION_LOOKUP_WINDOW}. As for every lookup, "not found" only after complete searches.
+     */
+    @Override
+    public Optional<ExchangeOrder> lookup(String symbol, String clientOrderId, OrderType type)
+            throws ExchangeException {
+        if (!type.isProtection()) {
+            return lookup(symbol, clientOrderId);
+        }
         String productId = productId(symbol);
-        String since = DateTimeFormatter.ISO_INSTANT.format(
-                clock.instant().minus(CoinbaseLimits.LOOKUP_WINDOW).truncatedTo(ChronoUnit.SECONDS));
+        Optional<ExchangeOrder> found = byOrderId(clientOrderId);
+        if (found.isEmpty()) {
+            found = search(productId, clientOrderId, null, true);
+        }
+        if (found.isEmpty()) {
+            found = search(productId, clientOrderId, CoinbaseLimits.PROTECTION_LOOKUP_WINDOW, false);
+        }
+        found.ifPresent(this::rememberResting);
+        return found;
+    }
+
+    /** The order through Get Order when its id is known; empty when it is not known or Coinbase has no such id. */
+    private Optional<ExchangeOrder> byOrderId(String clientOrderId) throws ExchangeException {
+        String orderId = restingProtections.get(clientOrderId);
+        if (orderId == null) {
+            return Optional.empty();
+        }
+        JsonNode answer;
+        try {
+            answer = send("GET", GET_ORDER + encode(orderId), "", null, false);
+        } catch (ExchangeException e) {
+            if (e.kind() != Kind.REJECTED) {
+                throw e;
+            }
+            restingProtections.remove(clientOrderId);
+            return Optional.empty();
+        }
+        JsonNode order = answer.path("order");
+        if (!clientOrderId.equals(order.path("client_order_id").asText())) {
+            restingProtections.remove(clientOrderId);
+            return Optional.empty();
+        }
+        return Optional.of(CoinbaseOrders.toExchangeOrder(order));
+    }
+
+    /** Keeps the order id of a resting protection for {@link #byOrderId}; a final one is forgotten (bounded). */
+    private void rememberResting(ExchangeOrder order) {
+        if (order.status().isFinal() || order.exchangeOrderId() == null || order.exchangeOrderId().isBlank()) {
+            restingProtections.remove(order.clientOrderId());
+        } else {
+            restingProtections.put(order.clientOrderId(), order.exchangeOrderId());
+        }
+    }
+
+    /**
+     * Lists the product's orders page by page and matches the client order id: those created within
+     * {@code window} (null: any time), or only the open ones.
+     */
+    private Optional<ExchangeOrder> search(String productId, String clientOrderId, Duration window, boolean openOnly)
+            throws ExchangeException {
+        StringBuilder filter = new StringBuilder("product_ids=").append(encode(productId));
+        if (window != null) {
+            filter.append("&start_date=").append(encode(DateTimeFormatter.ISO_INSTANT.format(
+                    clock.instant().minus(window).truncatedTo(ChronoUnit.SECONDS))));
+        }
+        if (openOnly) {
+            filter.append("&order_status=OPEN");
+        }
         String cursor = null;
         for (int page = 0; page < CoinbaseLimits.LOOKUP_MAX_PAGES; page++) {
-            String query = "product_ids=" + encode(productId) + "&start_date=" + encode(since)
-                    + "&limit=" + CoinbaseLimits.LOOKUP_PAGE_SIZE + (cursor == null ? "" : "&cursor=" + encode(cursor));
+            String query = filter + "&limit=" + CoinbaseLimits.LOOKUP_PAGE_SIZE
+                    + (cursor == null ? "" : "&cursor=" + encode(cursor));
             JsonNode answer = send("GET", LIST_ORDERS, query, null, false);
             for (JsonNode order : answer.path("orders")) {
                 if (clientOrderId.equals(order.path("client_order_id").asText())) {
@@ -186,7 +307,22 @@ public final class CoinbaseClient implements ExchangeClient {
 
     @Override
     public ExchangeOrder cancel(String symbol, String clientOrderId) throws ExchangeException {
-        ExchangeOrder order = lookup(symbol, clientOrderId).orElseThrow(() ->
+        return cancel(clientOrderId, () -> lookup(symbol, clientOrderId));
+    }
+
+    /** As for any order, with a protection's lookup (a bracket is one order: one cancel cancels both levels). */
+    @Override
+    public ExchangeOrder cancel(String symbol, String clientOrderId, OrderType type) throws ExchangeException {
+        return cancel(clientOrderId, () -> lookup(symbol, clientOrderId, type));
+    }
+
+    @FunctionalInterface
+    private interface Lookup {
+        Optional<ExchangeOrder> find() throws ExchangeException;
+    }
+
+    private ExchangeOrder cancel(String clientOrderId, Lookup lookup) throws ExchangeException {
+        ExchangeOrder order = lookup.find().orElseThrow(() ->
                 ExchangeException.rejected("unknown_order", "Coinbase has no order with this client order id"));
         if (order.status().isFinal()) {
             return order;
@@ -199,7 +335,7 @@ public final class CoinbaseClient implements ExchangeClient {
             throw ExchangeException.rejected(result.path("failure_reason").asText("UNKNOWN_CANCEL_FAILURE_REASON"),
                     "Coinbase refused to cancel the order");
         }
-        return lookup(symbol, clientOrderId).orElse(new ExchangeOrder(clientOrderId, order.exchangeOrderId(),
+        return lookup.find().orElse(new ExchangeOrder(clientOrderId, order.exchangeOrderId(),
                 ExchangeOrderStatus.CANCELED, order.executedQuantity(), order.averagePrice()));
     }
 
@@ -244,12 +380,17 @@ public final class CoinbaseClient implements ExchangeClient {
             throw e;
         }
         BigDecimal priceIncrement = CoinbaseOrders.decimal(answer, "price_increment");
+        BigDecimal quoteIncrement = CoinbaseOrders.decimal(answer, "quote_increment");
+        String[] parts = productId.split("-", 2);
         Product product = new Product(productId,
                 CoinbaseOrders.decimal(answer, "base_increment"),
-                priceIncrement.signum() > 0 ? priceIncrement : CoinbaseOrders.decimal(answer, "quote_increment"),
+                priceIncrement.signum() > 0 ? priceIncrement : quoteIncrement,
+                quoteIncrement,
                 CoinbaseOrders.decimal(answer, "base_min_size"),
                 CoinbaseOrders.decimal(answer, "base_max_size"),
                 CoinbaseOrders.decimal(answer, "quote_min_size"),
+                currency(answer, "base_currency_id", parts[0]),
+                currency(answer, "quote_currency_id", parts.length > 1 ? parts[1] : null),
                 answer.path("trading_disabled").asBoolean(false) || answer.path("is_disabled").asBoolean(false),
                 clock.instant());
         products.put(productId, product);
@@ -400,8 +541,55 @@ public final class CoinbaseClient implements ExchangeClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    private static String currency(JsonNode product, String field, String fallback) {
+        String value = product.path(field).asText("");
+        return value.isBlank() ? fallback : value.trim().toUpperCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- balances
+
+    /**
+     * {@code available_balance.value} of the account whose {@code currency} is the asset, from List Accounts
+     * ({@code GET /api/v3/brokerage/accounts}, pages of {@link CoinbaseLimits#ACCOUNTS_PAGE_SIZE} via
+     * {@code cursor}/{@code has_next}). Available is what open orders do not hold. When several accounts hold the
+     * currency, the one marked {@code default} wins, else the first. Zero only after every page was read without
+     * such an account; a listing it could not finish is {@link Kind#UNAVAILABLE}, never zero.
+     */
     @Override
-    public java.math.BigDecimal freeBalance(String asset) throws ExchangeException {
-        throw ExchangeException.rejected("balance_unavailable", "coinbase: balances are not read yet");
+    public BigDecimal freeBalance(String asset) throws ExchangeException {
+        String wanted = asset.trim().toUpperCase(Locale.ROOT);
+        JsonNode first = null;
+        String cursor = null;
+        for (int page = 0; page < CoinbaseLimits.ACCOUNTS_MAX_PAGES; page++) {
+            String query = "limit=" + CoinbaseLimits.ACCOUNTS_PAGE_SIZE + (cursor == null ? "" : "&cursor=" + encode(cursor));
+            JsonNode answer = send("GET", ACCOUNTS, query, null, false);
+            for (JsonNode account : answer.path("accounts")) {
+                if (!wanted.equals(account.path("currency").asText("").toUpperCase(Locale.ROOT))) {
+                    continue;
+                }
+                if (account.path("default").asBoolean(false)) {
+                    return available(account);
+                }
+                if (first == null) {
+                    first = account;
+                }
+            }
+            cursor = answer.path("cursor").asText("");
+            if (!answer.path("has_next").asBoolean(false) || cursor.isEmpty()) {
+                return first == null ? BigDecimal.ZERO : available(first);
+            }
+        }
+        throw new ExchangeException(Kind.UNAVAILABLE, "balance_inconclusive", "coinbase list accounts stopped after "
+                + CoinbaseLimits.ACCOUNTS_MAX_PAGES + " pages without reaching the end; the balance of " + wanted
+                + " is not known", null, null);
+    }
+
+    private static BigDecimal available(JsonNode account) throws ExchangeException {
+        try {
+            return CoinbaseOrders.decimal(account.path("available_balance"), "value").stripTrailingZeros();
+        } catch (NumberFormatException e) {
+            throw ExchangeException.unavailable("coinbase account " + account.path("currency").asText()
+                    + " has an unreadable available_balance", e);
+        }
     }
 }

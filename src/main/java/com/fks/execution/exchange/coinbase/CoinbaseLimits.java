@@ -18,10 +18,23 @@ public final class CoinbaseLimits {
      * seconds or minutes of placing, and after a restart within the lease of its orders.
      */
     public static final Duration LOOKUP_WINDOW = Duration.ofHours(24);
+    /**
+     * How far back the lookup of a protection order searches once neither its order id nor the open orders found
+     * it: a good-till-cancelled stop-loss or bracket can rest for weeks before it fills or is cancelled.
+     */
+    public static final Duration PROTECTION_LOOKUP_WINDOW = Duration.ofDays(90);
     /** Orders per page of List Orders. */
     public static final int LOOKUP_PAGE_SIZE = 250;
     /** Pages read before a lookup gives up as inconclusive (never as "not found"). */
     public static final int LOOKUP_MAX_PAGES = 20;
+
+    /** Accounts per page of List Accounts (the documented maximum; the default is 49). */
+    public static final int ACCOUNTS_PAGE_SIZE = 250;
+    /**
+     * Pages of List Accounts read before a balance read gives up as unavailable (never as zero): 5,000 accounts,
+     * far more than the currencies Coinbase lists.
+     */
+    public static final int ACCOUNTS_MAX_PAGES = 20;
 
     private CoinbaseLimits() {
     }
