@@ -355,7 +355,7 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     private void exit(Order order, GuardedExchange exchange) throws CircuitOpenException {
         int pending = cancelEach(order, exchange, o -> o.type().isProtection()
-                && Objects.equals(o.strategy(), order.strategy()), "canceled_by_exit");
+                && Objects.equals(o.strategy(), order.strategy()), "canceled_by_exit").pending();
         if (pending > 0) {
             waitOrFail(order, "protection_not_canceled", pending + " stop-loss/take-profit orders of the position "
                     + "could not be cancelled yet", CANCEL_RECHECK);
@@ -377,14 +377,9 @@ public final class ExecutionEngine implements AutoCloseable {
                 return;
             }
         }
-        int[] canceled = {0};
-        int pending = cancelEach(order, exchange, o -> {
-            boolean target = o.kind() != OrderKind.CANCEL && o.kind() != OrderKind.EXIT && o.type() != OrderType.MARKET;
-            if (target) {
-                canceled[0]++;
-            }
-            return target;
-        }, "canceled_by_alert");
+        Cancels cancels = cancelEach(order, exchange, o -> o.kind() != OrderKind.CANCEL && o.kind() != OrderKind.EXIT
+                && o.type() != OrderType.MARKET, "canceled_by_alert");
+        int pending = cancels.pending();
         if (pending > 0) {
             if (expired(order)) {
                 fail(order, OrderStatus.SUBMITTING, "cancel_incomplete", pending + " open orders could not be "
@@ -395,17 +390,23 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         finish(order, OrderStatus.SUBMITTING, new OrderUpdate(OrderStatus.SUBMITTING, OrderStatus.DONE, null,
-                canceled[0] == 0 ? "no open orders to cancel" : "cancelled " + canceled[0] + " open orders", null,
-                null, null));
+                cancels.settled() == 0 ? "no open orders to cancel" : "settled " + cancels.settled()
+                        + " open orders (cancelled, or filled before the cancel reached them)", null, null, null));
+    }
+
+    /** What a round of cancels did: orders made final by it, and orders not final yet. */
+    private record Cancels(int settled, int pending) {
     }
 
     /**
-     * Cancels the open orders of {@code cause}'s exchange and symbol that {@code target} picks; returns how many are
-     * not final yet (being sent, or held by another replica, which records the outcome at its next look).
+     * Cancels the open orders of {@code cause}'s exchange and symbol that {@code target} picks; counts those it made
+     * final and those not final yet (being sent, or held by another replica, which records the outcome at its next
+     * look).
      */
-    private int cancelEach(Order cause, GuardedExchange exchange, Predicate<Order> target, String reason)
+    private Cancels cancelEach(Order cause, GuardedExchange exchange, Predicate<Order> target, String reason)
             throws CircuitOpenException {
         int pending = 0;
+        int settled = 0;
         for (Order o : store.openOrdersFor(cause.exchange(), cause.symbol())) {
             if (o.orderId().equals(cause.orderId()) || !target.test(o)) {
                 continue;
@@ -413,13 +414,17 @@ public final class ExecutionEngine implements AutoCloseable {
             String detail = "by " + cause.kind().label() + " " + cause.orderId();
             switch (o.status()) {
                 case ACCEPTED -> {
-                    if (!settle(o, new OrderUpdate(OrderStatus.ACCEPTED, OrderStatus.CANCELED, reason, detail, null,
+                    if (settle(o, new OrderUpdate(OrderStatus.ACCEPTED, OrderStatus.CANCELED, reason, detail, null,
                             null, null))) {
+                        settled++;
+                    } else {
                         pending++;
                     }
                 }
                 case SUBMITTED -> {
-                    if (!cancelAtExchange(o, exchange, reason, detail)) {
+                    if (cancelAtExchange(o, exchange, reason, detail)) {
+                        settled++;
+                    } else {
                         pending++;
                     }
                 }
@@ -429,7 +434,7 @@ public final class ExecutionEngine implements AutoCloseable {
                 }
             }
         }
-        return pending;
+        return new Cancels(settled, pending);
     }
 
     /** Cancels one resting order at its exchange and records what the exchange says; true once it is final. */
@@ -641,7 +646,7 @@ public final class ExecutionEngine implements AutoCloseable {
             }
             GuardedExchange exchange = exchanges.get(sale.exchange());
             int pending = cancelEach(sale, exchange, o -> o.type().isProtection()
-                    && Objects.equals(o.strategy(), sale.strategy()), "position_closed");
+                    && Objects.equals(o.strategy(), sale.strategy()), "position_closed").pending();
             if (pending > 0) {
                 log.info("{} protection orders of a closed position are still to cancel", pending);
             }
