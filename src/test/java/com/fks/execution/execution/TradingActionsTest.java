@@ -199,6 +199,27 @@ final class TradingActionsTest {
     }
 
     @Test
+    void shouldProtectAnEntryThatFilledWhileTheServiceWasDownOnceItIsBack() throws Exception {
+        // given a resting protected limit buy, and the service stopped
+        String entry = accept("\"action\":\"buy\",\"order_type\":\"limit\",\"quantity\":0.01,\"price\":29000,"
+                + "\"stop_loss\":{\"price\":28000}");
+        awaitStatus(entry, "SUBMITTED");
+        String dataDir = service.dataDir().toString();
+        venue.closeServices();
+
+        // when the entry fills at the venue meanwhile, and the service starts again on its DATA_DIR
+        binance.setLastPrice("BTCUSDT", new BigDecimal("29000"));
+        binance.fill("fks" + entry);
+        service = venue.service(Map.of("DATA_DIR", dataDir));
+
+        // then the fill is found and the stop-loss placed, once
+        awaitStatus(entry, "FILLED");
+        awaitStatus(entry + "p", "SUBMITTED");
+        assertThat(binance.ordersWithClientOrderId("fkp" + entry)).hasSize(1);
+        assertThat(binance.orders().get("fkp" + entry).stopPrice()).isEqualByComparingTo("28000");
+    }
+
+    @Test
     void shouldSizeAMarketBuyInMoneyAndInPercentOfTheBalance() throws Exception {
         binance.setBalance("USDT", new BigDecimal("1000"));
 
