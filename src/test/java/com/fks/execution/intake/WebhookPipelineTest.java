@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.testsupport.Alerts;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,6 +184,28 @@ final class WebhookPipelineTest {
             assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
             assertThat(flatExit.statusCode()).as(flatExit.body()).isEqualTo(202);
             assertThat(json(halted.get("/orders?limit=100", AUTH)).path("count").asInt()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldAnswer503StoreUnavailableWhenThePositionOfAnExitCannotBeRead() throws Exception {
+        // given a service on PostgreSQL, and PostgreSQL then gone
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+        try (InProcessService onPostgres = InProcessService.start(Map.of("DATABASE_URL",
+                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "DATABASE_USER", "postgres",
+                "RATE_LIMIT_REQUESTS", "100000"))) {
+            HttpResponse<String> healthy = onPostgres.webhook(alert(newStrategy(), "\"action\":\"exit\""));
+            assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(200);
+            postgres.close();
+
+            // when an exit arrives
+            HttpResponse<String> during = onPostgres.webhook(alert(newStrategy(), "\"action\":\"exit\""));
+
+            // then it is refused as any store failure is: 503, nothing recorded, so TradingView resends it
+            assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
+            assertThat(json(during).path("reason").asText()).isEqualTo("store_unavailable");
+        } finally {
+            postgres.close();
         }
     }
 
