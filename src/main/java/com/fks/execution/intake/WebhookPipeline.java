@@ -33,9 +33,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Decides what happens to one webhook call. The steps run in this order, each with its own reason code:
  * body size, IP allow-list, rate limit, parse, authenticate, replay window, fields, exchange configured, then
- * for an entry confidence, risk and kill switch, for an exit the position, and last de-duplicate and record. Only the last step writes anything, so every refusal leaves no trace
- * in the order book, and a 5xx is answered only when nothing was recorded (TradingView then resends, and
- * de-duplication makes the resend safe).
+ * for an entry confidence, risk and kill switch, for an exit the position, and last de-duplicate and record.
+ * Only the last step writes anything, so every refusal leaves no trace in the order book, and a 5xx is answered
+ * only when nothing was recorded (TradingView then resends, and de-duplication makes the resend safe).
  */
 public final class WebhookPipeline {
     private static final Logger log = LoggerFactory.getLogger(WebhookPipeline.class);
