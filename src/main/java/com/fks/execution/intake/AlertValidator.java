@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fks.execution.config.PerpetualSymbols;
+import com.fks.execution.order.OrderKind;
+import com.fks.execution.order.OrderTerms;
 import com.fks.execution.order.OrderType;
+import com.fks.execution.order.PriceLevel;
+import com.fks.execution.order.QuantityType;
 import com.fks.execution.order.Side;
 
 import java.math.BigDecimal;
@@ -33,8 +37,13 @@ public final class AlertValidator {
     static final BigDecimal MAX_NUMBER = new BigDecimal("1e15");
     static final int MAX_SCALE = 18;
     private static final Pattern ALERT_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
+    /**
+     * Fields the validator reads as values: never replaced as indicators. stop_loss and take_profit are not among
+     * them, so a NaN inside protection that an exit ignores is still replaced in what is kept.
+     */
     private static final Set<String> KNOWN_FIELDS = Set.of("secret", "symbol", "action", "quantity", "order_type",
-            "price", "confidence", "id", "timestamp", "exchange", "strategy");
+            "price", "confidence", "id", "timestamp", "exchange", "strategy", "sentiment", "quantity_type");
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
     private static final Set<String> EXCHANGES = Set.of("paper", "binance", "coinbase");
 
     private final ObjectMapper mapper;
@@ -57,17 +66,16 @@ public final class AlertValidator {
 
     public Alert validate(ObjectNode body, Instant timestamp) throws AlertRejectedException {
         String symbol = symbol(body.get("symbol"));
-        Side side = side(body.get("action"));
-        BigDecimal quantity = requiredPositive(body.get("quantity"), "quantity", RejectionReason.MISSING_QUANTITY,
-                RejectionReason.INVALID_QUANTITY, RejectionReason.QUANTITY_IS_NAN);
-        OrderType type = orderType(body.get("order_type"));
-        BigDecimal price;
-        if (type == OrderType.LIMIT) {
-            price = requiredPositive(body.get("price"), "price", RejectionReason.MISSING_PRICE,
-                    RejectionReason.INVALID_PRICE, RejectionReason.PRICE_IS_NAN);
-        } else {
-            price = optionalPositive(body, "price", RejectionReason.INVALID_PRICE);
-        }
+        AlertAction requested = action(body.get("action"));
+        Sentiment sentiment = sentiment(body.get("sentiment"));
+        AlertAction action = applySentiment(requested, sentiment);
+        QuantityType quantityType = quantityType(body.get("quantity_type"));
+        OrderType requestedType = orderType(body.get("order_type"));
+        Shape shape = switch (action) {
+            case BUY, SELL -> entry(body, action, quantityType, requestedType);
+            case EXIT -> exit(body, requested == AlertAction.EXIT, quantityType);
+            case CANCEL -> cancel(body);
+        };
         BigDecimal confidence = confidence(body.get("confidence"));
         String exchange = exchange(body.get("exchange"));
         String strategy = optionalText(body.get("strategy"), "strategy", RejectionReason.INVALID_STRATEGY, 200);
@@ -82,15 +90,223 @@ public final class AlertValidator {
             throw new AlertRejectedException(RejectionReason.INVALID_ID,
                     "id must be 1 to 200 printable ASCII characters without spaces");
         }
+        OrderTerms terms = terms(body, action, sentiment, shape);
         ObjectNode stored = body.deepCopy();
         stored.remove("secret");
         String alertId = explicitId != null ? explicitId : contentId(stored);
         replaceNonFiniteIndicators(stored);
-        if (type == OrderType.MARKET) {
-            stored.set("price", price == null ? JsonNodeFactory.instance.nullNode() : stored.get("price"));
+        if (shape.type() == OrderType.MARKET) {
+            stored.set("price", shape.price() == null ? JsonNodeFactory.instance.nullNode() : stored.get("price"));
         }
-        return new Alert(alertId, symbol, side, type, quantity, price, confidence, timestamp, exchange, strategy,
-                write(stored));
+        Side side = action == AlertAction.BUY ? Side.BUY : Side.SELL;
+        return new Alert(alertId, symbol, action, sentiment, side, shape.type(), shape.quantity(), shape.price(),
+                confidence, timestamp, exchange, strategy, write(stored), terms);
+    }
+
+    /** The order an alert asks for, before its protection: what it counts, how much, and at what price. */
+    private record Shape(OrderKind kind, QuantityType quantityType, BigDecimal quantity, OrderType type,
+                         BigDecimal price) {
+    }
+
+    /**
+     * Flat makes any alert an exit; short makes a sell (or an exit) an exit of the long, since spot cannot be short.
+     * A buy with short stays a buy here: the pipeline answers it as ignored (a short strategy covering part of a
+     * short the service never opened).
+     */
+    private static AlertAction applySentiment(AlertAction requested, Sentiment sentiment) {
+        if (sentiment == Sentiment.FLAT) {
+            return AlertAction.EXIT;
+        }
+        if (sentiment == Sentiment.SHORT && (requested == AlertAction.SELL || requested == AlertAction.EXIT)) {
+            return AlertAction.EXIT;
+        }
+        return requested;
+    }
+
+    private Shape entry(ObjectNode body, AlertAction action, QuantityType given, OrderType type)
+            throws AlertRejectedException {
+        QuantityType quantityType = given == null ? QuantityType.BASE : given;
+        BigDecimal quantity = requiredPositive(body.get("quantity"), "quantity", RejectionReason.MISSING_QUANTITY,
+                RejectionReason.INVALID_QUANTITY, RejectionReason.QUANTITY_IS_NAN);
+        if (action == AlertAction.BUY && quantityType == QuantityType.PERCENT_OF_POSITION) {
+            throw new AlertRejectedException(RejectionReason.QUANTITY_TYPE_NOT_ALLOWED,
+                    "quantity_type percent_of_position is for sell and exit; a buy is sized in base, quote or "
+                            + "percent_of_balance");
+        }
+        checkPercent(quantityType, quantity);
+        BigDecimal price;
+        if (type == OrderType.LIMIT) {
+            price = requiredPositive(body.get("price"), "price", RejectionReason.MISSING_PRICE,
+                    RejectionReason.INVALID_PRICE, RejectionReason.PRICE_IS_NAN);
+        } else {
+            price = optionalPositive(body, "price", RejectionReason.INVALID_PRICE);
+        }
+        return new Shape(OrderKind.ENTRY, quantityType, quantity, type, price);
+    }
+
+    /**
+     * An exit closes the whole position, or with percent_of_position that share of it. An explicit {@code exit}
+     * with a quantity in any other unit is refused: selling the whole position instead of what was written would be
+     * a surprise with money in it. An exit made by the sentiment (a strategy template's sell with flat or short)
+     * closes the whole position whatever its quantity says: the strategy holds nothing more.
+     */
+    private Shape exit(ObjectNode body, boolean explicit, QuantityType quantityType) throws AlertRejectedException {
+        BigDecimal percent = HUNDRED;
+        if (explicit && quantityType == QuantityType.PERCENT_OF_POSITION) {
+            percent = requiredPositive(body.get("quantity"), "quantity", RejectionReason.MISSING_QUANTITY,
+                    RejectionReason.INVALID_QUANTITY, RejectionReason.QUANTITY_IS_NAN);
+            checkPercent(quantityType, percent);
+        } else if (explicit && quantityType != null) {
+            throw new AlertRejectedException(RejectionReason.QUANTITY_TYPE_NOT_ALLOWED, "an exit is sized by "
+                    + "quantity_type percent_of_position, or closes the whole position without a quantity");
+        } else {
+            BigDecimal quantity = optionalQuantity(body.get("quantity"));
+            if (explicit && quantity != null) {
+                throw new AlertRejectedException(RejectionReason.QUANTITY_TYPE_NOT_ALLOWED, "an exit closes the whole "
+                        + "position without a quantity, or a share of it with quantity_type percent_of_position; "
+                        + "to sell a quantity in base units send action sell");
+            }
+        }
+        BigDecimal price = optionalPositive(body, "price", RejectionReason.INVALID_PRICE);
+        return new Shape(OrderKind.EXIT, QuantityType.PERCENT_OF_POSITION, percent, OrderType.MARKET, price);
+    }
+
+    /** A cancel trades nothing: a quantity is not needed, and one that is there must still be a number. */
+    private Shape cancel(ObjectNode body) throws AlertRejectedException {
+        optionalQuantity(body.get("quantity"));
+        BigDecimal price = optionalPositive(body, "price", RejectionReason.INVALID_PRICE);
+        return new Shape(OrderKind.CANCEL, QuantityType.BASE, BigDecimal.ZERO, OrderType.MARKET, price);
+    }
+
+    /**
+     * Protection is for buy entries. On any other alert it is refused, except when the alert carries a sentiment:
+     * a TradingView strategy sends one message template for every order it fills, so its exits carry the same
+     * stop_loss and take_profit as its entries, and refusing them would leave the position open.
+     */
+    private OrderTerms terms(ObjectNode body, AlertAction action, Sentiment sentiment, Shape shape)
+            throws AlertRejectedException {
+        JsonNode stopLossNode = body.get("stop_loss");
+        JsonNode takeProfitNode = body.get("take_profit");
+        boolean asked = (stopLossNode != null && !stopLossNode.isNull())
+                || (takeProfitNode != null && !takeProfitNode.isNull());
+        if (action != AlertAction.BUY) {
+            if (asked && sentiment == null) {
+                throw new AlertRejectedException(RejectionReason.PROTECTION_NOT_ALLOWED, "stop_loss and take_profit "
+                        + "are placed after a buy fills; a " + action.name().toLowerCase(Locale.ROOT)
+                        + " cannot carry them");
+            }
+            return OrderTerms.of(shape.kind(), shape.quantityType());
+        }
+        PriceLevel stopLoss = priceLevel(stopLossNode, "stop_loss", RejectionReason.INVALID_STOP_LOSS, true);
+        PriceLevel takeProfit = priceLevel(takeProfitNode, "take_profit", RejectionReason.INVALID_TAKE_PROFIT, false);
+        checkProtectionPrices(stopLoss, takeProfit, shape.price());
+        return new OrderTerms(OrderKind.ENTRY, shape.quantityType(), stopLoss, takeProfit, null, null);
+    }
+
+    /** {"price": 48000} or {"percent": 2.5}: exactly one key, a positive number; a stop-loss percent below 100. */
+    private static PriceLevel priceLevel(JsonNode node, String field, RejectionReason invalid, boolean stopLoss)
+            throws AlertRejectedException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String key = node.isObject() && node.size() == 1 ? node.fieldNames().next() : "";
+        if (!key.equals("price") && !key.equals("percent")) {
+            throw new AlertRejectedException(invalid, field + " must be {\"price\": <number>} or {\"percent\": <number>}");
+        }
+        JsonNode value = node.get(key);
+        String name = field + "." + key;
+        if (value.isNull() || isNonFinite(value)) {
+            // A protection whose level did not render must not become a buy without protection.
+            throw new AlertRejectedException(invalid, name + " is NaN or null: TradingView had no value for it");
+        }
+        BigDecimal level = number(value);
+        checkRange(level, name, invalid);
+        if (stopLoss && key.equals("percent") && level.compareTo(HUNDRED) >= 0) {
+            throw new AlertRejectedException(invalid, name + " must be below 100 (a stop-loss 100 % below the entry is at zero)");
+        }
+        return key.equals("price") ? PriceLevel.atPrice(level) : PriceLevel.atPercent(level);
+    }
+
+    /**
+     * Absolute levels on the wrong side would trigger at once (a stop above the price) or never protect: checked
+     * against the limit price, or a market buy's close price when the alert has one.
+     */
+    private static void checkProtectionPrices(PriceLevel stopLoss, PriceLevel takeProfit, BigDecimal reference)
+            throws AlertRejectedException {
+        BigDecimal stop = stopLoss == null ? null : stopLoss.price();
+        BigDecimal target = takeProfit == null ? null : takeProfit.price();
+        if (stop != null && reference != null && stop.compareTo(reference) >= 0) {
+            throw new AlertRejectedException(RejectionReason.STOP_LOSS_NOT_BELOW_PRICE, "stop_loss.price "
+                    + stop.toPlainString() + " must be below the price " + reference.toPlainString());
+        }
+        if (target != null && reference != null && target.compareTo(reference) <= 0) {
+            throw new AlertRejectedException(RejectionReason.TAKE_PROFIT_NOT_ABOVE_PRICE, "take_profit.price "
+                    + target.toPlainString() + " must be above the price " + reference.toPlainString());
+        }
+        if (stop != null && target != null && stop.compareTo(target) >= 0) {
+            throw new AlertRejectedException(RejectionReason.STOP_LOSS_NOT_BELOW_TAKE_PROFIT, "stop_loss.price "
+                    + stop.toPlainString() + " must be below take_profit.price " + target.toPlainString());
+        }
+    }
+
+    private static void checkPercent(QuantityType quantityType, BigDecimal quantity) throws AlertRejectedException {
+        boolean percent = quantityType == QuantityType.PERCENT_OF_BALANCE
+                || quantityType == QuantityType.PERCENT_OF_POSITION;
+        if (percent && quantity.compareTo(HUNDRED) > 0) {
+            throw new AlertRejectedException(RejectionReason.PERCENT_OUT_OF_RANGE, "quantity is a percent with "
+                    + "quantity_type " + quantityType.name().toLowerCase(Locale.ROOT) + ": more than 0, at most 100");
+        }
+    }
+
+    /** A quantity an alert does not need: absent or null is fine; anything else must still be a valid quantity. */
+    private static BigDecimal optionalQuantity(JsonNode node) throws AlertRejectedException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return requiredPositive(node, "quantity", RejectionReason.MISSING_QUANTITY, RejectionReason.INVALID_QUANTITY,
+                RejectionReason.QUANTITY_IS_NAN);
+    }
+
+    private static Sentiment sentiment(JsonNode node) throws AlertRejectedException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            switch (node.textValue().trim().toLowerCase(Locale.ROOT)) {
+                case "long", "bullish":
+                    return Sentiment.LONG;
+                case "short", "bearish":
+                    return Sentiment.SHORT;
+                case "flat":
+                    return Sentiment.FLAT;
+                default:
+                    break;
+            }
+        }
+        throw new AlertRejectedException(RejectionReason.INVALID_SENTIMENT,
+                "sentiment must be long, short or flat (or bullish, bearish)");
+    }
+
+    private static QuantityType quantityType(JsonNode node) throws AlertRejectedException {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            switch (node.textValue().trim().toLowerCase(Locale.ROOT)) {
+                case "base":
+                    return QuantityType.BASE;
+                case "quote":
+                    return QuantityType.QUOTE;
+                case "percent_of_balance":
+                    return QuantityType.PERCENT_OF_BALANCE;
+                case "percent_of_position":
+                    return QuantityType.PERCENT_OF_POSITION;
+                default:
+                    break;
+            }
+        }
+        throw new AlertRejectedException(RejectionReason.INVALID_QUANTITY_TYPE,
+                "quantity_type must be base, quote, percent_of_balance or percent_of_position");
     }
 
     private String symbol(JsonNode node) throws AlertRejectedException {
@@ -111,21 +327,25 @@ public final class AlertValidator {
         return symbol;
     }
 
-    private static Side side(JsonNode node) throws AlertRejectedException {
+    private static AlertAction action(JsonNode node) throws AlertRejectedException {
         if (node == null || node.isNull()) {
-            throw new AlertRejectedException(RejectionReason.MISSING_ACTION, "action is required: buy or sell");
+            throw new AlertRejectedException(RejectionReason.MISSING_ACTION, "action is required: buy, sell, exit or cancel");
         }
         if (node.isTextual()) {
             switch (node.textValue().trim().toLowerCase(Locale.ROOT)) {
                 case "buy":
-                    return Side.BUY;
+                    return AlertAction.BUY;
                 case "sell":
-                    return Side.SELL;
+                    return AlertAction.SELL;
+                case "exit":
+                    return AlertAction.EXIT;
+                case "cancel":
+                    return AlertAction.CANCEL;
                 default:
                     break;
             }
         }
-        throw new AlertRejectedException(RejectionReason.INVALID_ACTION, "action must be buy or sell");
+        throw new AlertRejectedException(RejectionReason.INVALID_ACTION, "action must be buy, sell, exit or cancel");
     }
 
     private static OrderType orderType(JsonNode node) throws AlertRejectedException {

@@ -7,6 +7,7 @@ import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.OrderStore;
+import com.fks.execution.order.Position;
 import com.fks.execution.order.RecordResult;
 import com.fks.execution.order.StoreUnavailableException;
 import com.fks.execution.ratelimit.RateLimiter;
@@ -31,10 +32,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Decides what happens to one webhook call. The steps run in this order, each with its own reason code:
- * body size, IP allow-list, rate limit, parse, authenticate, replay window, fields, confidence, risk,
- * kill switch, de-duplicate and record. Only the last step writes anything, so every refusal leaves no trace
- * in the order book, and a 5xx is answered only when nothing was recorded (TradingView then resends, and
- * de-duplication makes the resend safe).
+ * body size, IP allow-list, rate limit, parse, authenticate, replay window, fields, exchange configured, then
+ * for an entry confidence, risk and kill switch, for an exit the position, and last de-duplicate and record.
+ * Only the last step writes anything, so every refusal leaves no trace in the order book, and a 5xx is answered
+ * only when nothing was recorded (TradingView then resends, and de-duplication makes the resend safe).
  */
 public final class WebhookPipeline {
     private static final Logger log = LoggerFactory.getLogger(WebhookPipeline.class);
@@ -151,19 +152,78 @@ public final class WebhookPipeline {
             throw new AlertRejectedException(RejectionReason.EXCHANGE_NOT_CONFIGURED, "exchange " + valid.exchange()
                     + " has no API credentials in this deployment");
         }
+        if (valid.action() == AlertAction.BUY && valid.sentiment() == Sentiment.SHORT) {
+            // A long/short strategy covering part of its short: spot never opened that short, so there is nothing to do.
+            log.info("alert ignored: a buy while the strategy is short (covering a short spot cannot hold)");
+            return ignored(RejectionReason.SHORT_NOT_SUPPORTED, valid, "the strategy is short after this buy; spot "
+                    + "holds no short to cover, so no order is made");
+        }
+        Optional<WebhookResponse> notRecorded = Optional.empty();
+        if (valid.action().isEntry()) {
+            notRecorded = checkEntry(valid);
+        } else if (valid.action() == AlertAction.EXIT) {
+            notRecorded = nothingToExit(valid);
+        }
+        return notRecorded.isPresent() ? notRecorded.get() : record(valid);
+    }
+
+    /**
+     * Confidence, risk and the kill switch hold back entries only: an exit or a cancel only reduces risk, and holding
+     * it back would leave a position open that the strategy has closed.
+     */
+    private Optional<WebhookResponse> checkEntry(Alert valid) throws AlertRejectedException {
         if (valid.confidence().compareTo(p.minConfidence()) < 0) {
             log.info("alert ignored: confidence {} below {}", valid.confidence(), p.minConfidence());
-            return answer(200, RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), Map.of("status", "ignored",
-                    "reason", RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), "alert_id", valid.alertId()));
+            return Optional.of(answer(200, RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), Map.of("status",
+                    "ignored", "reason", RejectionReason.CONFIDENCE_BELOW_THRESHOLD.code(), "alert_id",
+                    valid.alertId())));
         }
-        Optional<RiskDenial> denial = p.risk().check(valid.symbol(), valid.quantity(), valid.price());
+        Optional<RiskDenial> denial = p.risk().check(valid.symbol(), valid.terms().quantityType(), valid.quantity(),
+                valid.price());
         if (denial.isPresent()) {
             throw new AlertRejectedException(RejectionReason.of(denial.get().reason()), denial.get().detail());
         }
         if (p.killSwitch().isHalted()) {
             throw new AlertRejectedException(RejectionReason.TRADING_HALTED, "trading is halted by an operator");
         }
-        return record(valid);
+        return Optional.empty();
+    }
+
+    /**
+     * An exit of a position the service does not hold makes no order. The position is read before recording, so an
+     * exit that arrives while its entry is still on its way to the exchange finds no position yet.
+     */
+    private Optional<WebhookResponse> nothingToExit(Alert valid) throws AlertRejectedException {
+        Position position;
+        try {
+            position = p.store().position(valid.exchange(), valid.symbol(), valid.strategy());
+        } catch (StoreUnavailableException e) {
+            log.error("webhook refused: the store is unavailable to read the position, nothing recorded: {}",
+                    e.getMessage());
+            throw new AlertRejectedException(RejectionReason.STORE_UNAVAILABLE,
+                    "the order store is unavailable; nothing was recorded, retry");
+        }
+        if (!position.isFlat()) {
+            return Optional.empty();
+        }
+        String held = "no position in " + valid.symbol() + " on " + valid.exchange()
+                + (valid.strategy() == null ? " for alerts without a strategy" : " for this strategy");
+        if (valid.sentiment() == Sentiment.SHORT) {
+            log.info("alert ignored: the strategy went short and the service holds no long to close");
+            return Optional.of(ignored(RejectionReason.SHORT_NOT_SUPPORTED, valid, "spot cannot go short, and there is "
+                    + held + " to close"));
+        }
+        log.info("alert ignored: exit with no position");
+        return Optional.of(ignored(RejectionReason.NO_POSITION, valid, "nothing to exit: " + held));
+    }
+
+    private static WebhookResponse ignored(RejectionReason reason, Alert alert, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ignored");
+        body.put("reason", reason.code());
+        body.put("alert_id", alert.alertId());
+        body.put("detail", detail);
+        return answer(reason.httpStatus(), reason.code(), body);
     }
 
     private WebhookResponse record(Alert alert) throws AlertRejectedException {
@@ -176,7 +236,7 @@ public final class WebhookPipeline {
         Instant receivedAt = p.clock().instant();
         NewOrder order = new NewOrder(orderId, alert.alertId(), OrderIds.clientOrderId(orderId), alert.exchange(),
                 alert.symbol(), alert.side(), alert.type(), alert.quantity(), alert.price(), alert.confidence(),
-                alert.strategy(), alert.storedJson(), receivedAt);
+                alert.strategy(), alert.storedJson(), receivedAt, alert.terms());
         RecordResult result;
         try {
             result = p.store().record(order, p.engine().owner(), p.engine().leaseUntil(),
@@ -195,8 +255,8 @@ public final class WebhookPipeline {
                     "alert_id", alert.alertId()));
         }
         p.engine().submit(result.orderId());
-        log.info("alert accepted: {} {} {} on {}", alert.side(), alert.quantity().toPlainString(), alert.symbol(),
-                alert.exchange());
+        log.info("alert accepted: {} {} {} {} on {}", alert.terms().kind().label(), alert.side(),
+                alert.quantity().toPlainString(), alert.symbol(), alert.exchange());
         return answer(202, "accepted", Map.of("status", "accepted", "order_id", result.orderId(),
                 "alert_id", alert.alertId()));
     }
@@ -276,7 +336,8 @@ public final class WebhookPipeline {
             log.info("alert rejected: {} ({})", reason.code(), detail);
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", reason.httpStatus() >= 500 ? "unavailable" : "rejected");
+        body.put("status", reason.kind() == RejectionReason.Kind.IGNORED ? "ignored"
+                : reason.httpStatus() >= 500 ? "unavailable" : "rejected");
         body.put("reason", reason.code());
         body.put("detail", detail);
         return new WebhookResponse(reason.httpStatus(), body, reason.code(), retryAfter);

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Builds alerts the way a TradingView strategy template renders them: {@code EXCHANGE:TICKER} symbols and bare
@@ -50,10 +51,24 @@ public final class AlertFactory {
         this.clock = clock;
     }
 
-    /** The alert number {@code seq} of the run, of the given kind (not {@link AlertKind#DUPLICATE}: see the runner). */
+    /** The position a strategy entry opened once it got a 202: what its exit names. */
+    public record OpenEntry(String symbol, String strategy, BigDecimal quantity, double close) {
+    }
+
+    /** A strategy entry to send, and the position it opens if it is accepted. */
+    public record StrategyEntry(OutgoingAlert alert, OpenEntry open) {
+    }
+
+    /**
+     * The alert number {@code seq} of the run, of the given kind (not {@link AlertKind#DUPLICATE} nor
+     * {@link AlertKind#STRATEGY_EXIT}: see the runner, and {@link #strategyExit}).
+     */
     public OutgoingAlert create(long seq, AlertKind kind, SplittableRandom random) {
-        String id = "tg-" + runId + "-" + seq;
-        boolean signed = auth == AuthMode.SIGNATURE || (auth == AuthMode.MIXED && random.nextBoolean());
+        if (kind == AlertKind.STRATEGY_ENTRY) {
+            return strategyEntry(seq, random).alert();
+        }
+        String id = id(seq);
+        boolean signed = signs(random);
         Instant at = kind == AlertKind.REPLAY ? clock.instant().minus(REPLAY_AGE) : clock.instant();
         String secretField;
         if (signed) {
@@ -63,7 +78,8 @@ public final class AlertFactory {
         } else {
             secretField = secret;
         }
-        String json = render(id, secretField, at, random);
+        String json = kind == AlertKind.CANCEL ? renderCancel(id, secretField, at, random)
+                : render(id, secretField, at, random);
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         boolean strictJson = !json.contains("NaN");
         if (kind == AlertKind.MALFORMED) {
@@ -79,6 +95,104 @@ public final class AlertFactory {
             header = signer.headerValue(signedBytes);
         }
         return new OutgoingAlert(id, kind, body, header, strictJson ? "application/json" : "text/plain");
+    }
+
+    /**
+     * A strategy's entry: a market buy at the close with a stop-loss below and a take-profit above it (as a percent
+     * or a price, at random), under a strategy name of its own so that its exit closes this position only.
+     */
+    public StrategyEntry strategyEntry(long seq, SplittableRandom random) {
+        Instrument instrument = INSTRUMENTS.get(random.nextInt(INSTRUMENTS.size()));
+        double close = instrument.level() * (1 + random.nextGaussian() * 0.004);
+        double notional = 20 + random.nextDouble() * 1_980;
+        BigDecimal quantity = BigDecimal.valueOf(notional / close).setScale(6, RoundingMode.HALF_UP)
+                .max(new BigDecimal("0.000001"));
+        OpenEntry open = new OpenEntry(instrument.symbol(), "tg-" + runId + "-s" + seq, quantity, close);
+        String protection = protection(close, random);
+        return new StrategyEntry(signedForSending(id(seq), AlertKind.STRATEGY_ENTRY, random,
+                secretField -> strategyAlert(id(seq), secretField, open, "buy", "long", close, protection, random)),
+                open);
+    }
+
+    /**
+     * The exit of an accepted entry as the same strategy template renders it when the strategy closes: a sell of the
+     * entry's contracts with sentiment flat, a new close, and the template's protection fields (ignored on an exit).
+     */
+    public OutgoingAlert strategyExit(long seq, OpenEntry entry, SplittableRandom random) {
+        double close = entry.close() * (1 + random.nextGaussian() * 0.004);
+        String protection = protection(entry.close(), random);
+        return signedForSending(id(seq), AlertKind.STRATEGY_EXIT, random,
+                secretField -> strategyAlert(id(seq), secretField, entry, "sell", "flat", close, protection, random));
+    }
+
+    private String id(long seq) {
+        return "tg-" + runId + "-" + seq;
+    }
+
+    private boolean signs(SplittableRandom random) {
+        return auth == AuthMode.SIGNATURE || (auth == AuthMode.MIXED && random.nextBoolean());
+    }
+
+    private OutgoingAlert signedForSending(String id, AlertKind kind, SplittableRandom random,
+                                           Function<String, String> render) {
+        boolean signed = signs(random);
+        String json = render.apply(signed ? null : secret);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        return new OutgoingAlert(id, kind, body, signed ? signer.headerValue(body) : null, "application/json");
+    }
+
+    private static String protection(double close, SplittableRandom random) {
+        // Levels a few percent away from the close: a stop-loss below, a take-profit above, as the service requires.
+        String stopLoss = random.nextBoolean()
+                ? "{\"percent\":" + BigDecimal.valueOf(1 + random.nextDouble() * 2).setScale(2, RoundingMode.HALF_UP) + "}"
+                : "{\"price\":" + money(close * 0.97) + "}";
+        String takeProfit = random.nextBoolean()
+                ? "{\"percent\":" + BigDecimal.valueOf(2 + random.nextDouble() * 4).setScale(2, RoundingMode.HALF_UP) + "}"
+                : "{\"price\":" + money(close * 1.04) + "}";
+        return "\"stop_loss\":" + stopLoss + ",\"take_profit\":" + takeProfit;
+    }
+
+    private String strategyAlert(String id, String secretField, OpenEntry position, String action, String sentiment,
+                                 double close, String protection, SplittableRandom random) {
+        StringBuilder s = new StringBuilder(400).append('{');
+        if (secretField != null) {
+            field(s, "secret").append(quote(secretField)).append(',');
+        }
+        field(s, "id").append(quote(id)).append(',');
+        field(s, "symbol").append(quote(position.symbol())).append(',');
+        field(s, "action").append(quote(action)).append(',');
+        field(s, "sentiment").append(quote(sentiment)).append(',');
+        field(s, "quantity").append(position.quantity().toPlainString()).append(',');
+        field(s, "price").append(money(close)).append(',');
+        s.append(protection).append(',');
+        field(s, "strategy").append(quote(position.strategy())).append(',');
+        field(s, "interval").append(quote(INTERVALS.get(random.nextInt(INTERVALS.size())))).append(',');
+        timestamp(s, clock.instant(), random);
+        return s.append('}').toString();
+    }
+
+    private String renderCancel(String id, String secretField, Instant at, SplittableRandom random) {
+        Instrument instrument = INSTRUMENTS.get(random.nextInt(INSTRUMENTS.size()));
+        StringBuilder s = new StringBuilder(200).append('{');
+        if (secretField != null) {
+            field(s, "secret").append(quote(secretField)).append(',');
+        }
+        field(s, "id").append(quote(id)).append(',');
+        field(s, "symbol").append(quote(instrument.symbol())).append(',');
+        field(s, "action").append("\"cancel\",");
+        field(s, "strategy").append(quote(STRATEGIES.get(random.nextInt(STRATEGIES.size())))).append(',');
+        timestamp(s, at, random);
+        return s.append('}').toString();
+    }
+
+    private static void timestamp(StringBuilder s, Instant at, SplittableRandom random) {
+        field(s, "timestamp");
+        if (random.nextBoolean()) {
+            // {{timenow}}: UTC, second precision.
+            s.append(quote(at.truncatedTo(ChronoUnit.SECONDS).toString()));
+        } else {
+            s.append(at.toEpochMilli());
+        }
     }
 
     private String render(String id, String secretField, Instant at, SplittableRandom random) {
@@ -113,13 +227,7 @@ public final class AlertFactory {
         field(s, "ema_fast").append(random.nextInt(20) == 0 ? "NaN" : money(close * 0.998)).append(',');
         field(s, "volume").append(BigDecimal.valueOf(random.nextDouble() * 500).setScale(3, RoundingMode.HALF_UP)
                 .toPlainString()).append(',');
-        field(s, "timestamp");
-        if (random.nextBoolean()) {
-            // {{timenow}}: UTC, second precision.
-            s.append(quote(at.truncatedTo(ChronoUnit.SECONDS).toString()));
-        } else {
-            s.append(at.toEpochMilli());
-        }
+        timestamp(s, at, random);
         return s.append('}').toString();
     }
 

@@ -59,7 +59,9 @@ public final class TrafficCommand implements Callable<Integer> {
             converter = DurationConverter.class)
     private Duration duration;
 
-    @Option(names = "--mix", description = "Shares of bad alerts, e.g. bad-signature=0.05,replay=0.05,duplicate=0.05,malformed=0.05.")
+    @Option(names = "--mix", description = "Shares of other kinds than valid alerts, e.g. bad-signature=0.05,replay=0.05,"
+            + "duplicate=0.05,malformed=0.05; strategy sequences: strategy-entry (a buy with stop_loss and take_profit), "
+            + "strategy-exit (the exit of an accepted strategy-entry), cancel.")
     private String mix;
 
     @Option(names = "--timeout", description = "Give up on one answer after this long (default: ${DEFAULT-VALUE}).",

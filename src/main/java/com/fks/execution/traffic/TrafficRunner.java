@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,8 @@ public final class TrafficRunner {
 
     /** Duplicates resend one of the last few accepted alerts: recent, so still inside the replay window. */
     private static final int RECENT_ACCEPTED = 64;
+    /** Accepted strategy entries waiting for their exit; beyond this many the oldest are left open. */
+    static final int OPEN_ENTRIES = 1024;
 
     private final Plan plan;
     private final AlertFactory factory;
@@ -50,6 +54,7 @@ public final class TrafficRunner {
     private final HttpClient http;
     private final AtomicReferenceArray<OutgoingAlert> recentAccepted = new AtomicReferenceArray<>(RECENT_ACCEPTED);
     private final AtomicLong acceptedCount = new AtomicLong();
+    private final BlockingDeque<AlertFactory.OpenEntry> openEntries = new LinkedBlockingDeque<>(OPEN_ENTRIES);
     private long startNanos;
     private long startEpochMicros;
     private long endNanos;
@@ -151,12 +156,32 @@ public final class TrafficRunner {
                 kind = AlertKind.VALID; // nothing accepted yet to duplicate
             }
         }
+        AlertFactory.OpenEntry opened = null;
+        if (kind == AlertKind.STRATEGY_EXIT) {
+            // Each accepted entry is exited once, by the first exit that finds it; an exit with none to close would
+            // only be answered no_position, so an entry goes instead.
+            AlertFactory.OpenEntry entry = openEntries.pollFirst();
+            if (entry != null) {
+                alert = factory.strategyExit(seq, entry, random);
+            } else {
+                kind = AlertKind.STRATEGY_ENTRY;
+            }
+        }
+        if (kind == AlertKind.STRATEGY_ENTRY) {
+            AlertFactory.StrategyEntry entry = factory.strategyEntry(seq, random);
+            alert = entry.alert();
+            opened = entry.open();
+        }
         if (alert == null) {
             alert = factory.create(seq, kind, random);
         }
         Outcome outcome = send(alert, dueNanos);
         if (alert.kind() == AlertKind.VALID && outcome.status() == 202) {
             recentAccepted.set((int) (acceptedCount.getAndIncrement() % RECENT_ACCEPTED), alert);
+        }
+        if (opened != null && outcome.status() == 202 && !openEntries.offerLast(opened)) {
+            openEntries.pollFirst();
+            openEntries.offerLast(opened);
         }
         stats.record(outcome);
         if (outLog != null) {

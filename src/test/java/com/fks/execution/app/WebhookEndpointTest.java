@@ -217,7 +217,32 @@ final class WebhookEndpointTest {
                 Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1,\"strategy\":42"), 422, "invalid_strategy"),
                 Arguments.of(alert("\"symbol\":\"ETHBTC\",\"action\":\"buy\",\"quantity\":1,\"price\":0.05"), 422, "unsupported_quote_currency"),
                 Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1"), 422, "no_usable_price"),
-                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":2,\"price\":50000.01"), 422, "order_too_large"));
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":2,\"price\":50000.01"), 422, "order_too_large"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":100000.01,\"quantity_type\":\"quote\""), 422, "order_too_large"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1,\"sentiment\":\"sideways\""), 422, "invalid_sentiment"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1,\"quantity_type\":\"dollars\""), 422, "invalid_quantity_type"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":50,\"price\":1,\"quantity_type\":\"percent_of_position\""), 422, "quantity_type_not_allowed"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"exit\",\"quantity\":0.5"), 422, "quantity_type_not_allowed"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":101,\"price\":1,\"quantity_type\":\"percent_of_balance\""), 422, "percent_out_of_range"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1,\"stop_loss\":{\"percent\":NaN}"), 422, "invalid_stop_loss"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":1,\"price\":1,\"take_profit\":{\"limit\":2}"), 422, "invalid_take_profit"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":0.01,\"order_type\":\"limit\",\"price\":65000,\"stop_loss\":{\"price\":66000}"), 422, "stop_loss_not_below_price"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":0.01,\"price\":65000,\"take_profit\":{\"price\":64000}"), 422, "take_profit_not_above_price"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":0.01,\"stop_loss\":{\"price\":70000},\"take_profit\":{\"price\":60000}"), 422, "stop_loss_not_below_take_profit"),
+                Arguments.of(alert("\"symbol\":\"BTCUSDT\",\"action\":\"cancel\",\"take_profit\":{\"percent\":3}"), 422, "protection_not_allowed"));
+    }
+
+    @Test
+    void shouldIgnoreAnExitOrAShortThatHasNoPositionToCloseWithoutAnOrder() throws Exception {
+        int before = orderCount();
+        String strategy = "\"strategy\":\"never-bought-" + System.nanoTime() + "\"";
+        HttpResponse<String> exit = expect(service.webhook(alert("\"symbol\":\"BTCUSDT\",\"action\":\"exit\"," + strategy)),
+                200, "no_position");
+        HttpResponse<String> toShort = expect(service.webhook(alert("\"symbol\":\"BTCUSDT\",\"action\":\"sell\","
+                + "\"sentiment\":\"short\",\"quantity\":0.01," + strategy)), 200, "short_not_supported");
+        assertThat(json(exit).path("status").asText()).isEqualTo("ignored");
+        assertThat(json(toShort).path("status").asText()).isEqualTo("ignored");
+        assertThat(orderCount()).isEqualTo(before);
     }
 
     @ParameterizedTest(name = "{2}: {0}")

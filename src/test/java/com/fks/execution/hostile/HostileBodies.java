@@ -112,9 +112,64 @@ final class HostileBodies {
                 "\"{{secret}}\"")) {
             p.add(new Poison("unrendered_placeholder", m -> m.put("quantity", v)));
         }
+        // The trading actions' fields. A poison that makes the alert an exit or a cancel carries something no other
+        // poison can take away (a quantity_type an exit refuses, protection on a cancel): an exit that another poison
+        // healed would be a valid alert, answered 200 no_position.
+        for (String v : List.of("\"sideways\"", "\"\"", "1", "NaN", "[\"long\"]", "{}", "\"lon g\"", "\"flat-ish\"")) {
+            p.add(new Poison("sentiment", m -> m.put("sentiment", v)));
+        }
+        for (String v : List.of("\"dollars\"", "\"\"", "5", "NaN", "[\"quote\"]", "\"percent\"", "\"base_units\"")) {
+            p.add(new Poison("quantity_type", m -> m.put("quantity_type", v)));
+        }
+        for (String type : List.of("\"percent_of_balance\"", "\"PERCENT_OF_BALANCE\"")) {
+            p.add(new Poison("percent_over_100", m -> {
+                m.put("quantity_type", type);
+                m.put("quantity", "100.5");
+            }));
+        }
+        p.add(new Poison("quantity_type", m -> {
+            // action too: percent_of_position is valid on an exit, so another poison's exit must not make this one
+            m.put("action", "\"buy\"");
+            m.put("quantity_type", "\"percent_of_position\"");
+            m.put("quantity", "50");
+        }));
+        for (String v : List.of("{}", "{\"price\":0}", "{\"percent\":NaN}", "{\"percent\":100}", "5", "\"2%\"",
+                "{\"price\":1,\"percent\":1}", "{\"price\":null}", "[]", "{\"price\":1e400}", "{\"percent\":-1}")) {
+            p.add(new Poison("stop_loss", m -> m.put("stop_loss", v)));
+        }
+        for (String v : List.of("{}", "{\"percent\":0}", "{\"price\":-1}", "{\"limit\":70000}", "{\"price\":\"NaN\"}", "true")) {
+            p.add(new Poison("take_profit", m -> m.put("take_profit", v)));
+        }
+        p.add(new Poison("protection_side", m -> {
+            m.put("order_type", "\"limit\"");
+            m.put("stop_loss", "{\"price\":66000}");
+        }));
+        p.add(new Poison("protection_side", m -> m.put("take_profit", "{\"price\":64000}")));
+        p.add(new Poison("protection_side", m -> {
+            m.put("stop_loss", "{\"price\":70000}");
+            m.put("take_profit", "{\"price\":69000}");
+        }));
+        p.add(new Poison("protection_not_allowed", m -> {
+            m.put("action", "\"sell\"");
+            m.put("stop_loss", "{\"percent\":2}");
+        }));
+        p.add(new Poison("protection_not_allowed", m -> {
+            m.put("action", "\"cancel\"");
+            m.put("take_profit", "{\"percent\":3}");
+        }));
+        for (String type : List.of("\"quote\"", "\"base\"", "\"percent_of_balance\"")) {
+            p.add(new Poison("exit_sizing", m -> {
+                m.put("action", "\"exit\"");
+                m.put("quantity_type", type);
+            }));
+        }
         p.add(new Poison("risk", m -> {
             m.put("quantity", "1000");
             m.put("price", "65000");
+        }));
+        p.add(new Poison("risk", m -> {
+            m.put("quantity_type", "\"quote\"");
+            m.put("quantity", "100000000");
         }));
         p.add(new Poison("risk", m -> m.put("price", "NaN")));
         p.add(new Poison("risk", m -> m.remove("price")));

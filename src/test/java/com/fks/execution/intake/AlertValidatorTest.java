@@ -3,7 +3,11 @@ package com.fks.execution.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fks.execution.config.PerpetualSymbols;
+import com.fks.execution.order.OrderKind;
+import com.fks.execution.order.OrderTerms;
 import com.fks.execution.order.OrderType;
+import com.fks.execution.order.PriceLevel;
+import com.fks.execution.order.QuantityType;
 import com.fks.execution.order.Side;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -552,6 +556,367 @@ final class AlertValidatorTest {
         JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(alert.storedJson());
         assertThat(stored.get("price").isNull()).isTrue();
         assertThat(stored.get("rsi").isNull()).isTrue();
+    }
+
+    // ---- trading actions: exit, cancel, sentiment, quantity_type, stop_loss, take_profit ----
+
+    private static final String MARKET_BUY = "\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":0.5,\"price\":50000";
+
+    @Test
+    void shouldTakeABuyWithoutTheNewFieldsAsAnEntryInBaseUnits() throws Exception {
+        // when
+        Alert alert = validate("{" + MARKET_BUY + "}");
+
+        // then: what every alert of earlier versions was
+        assertThat(alert.action()).isEqualTo(AlertAction.BUY);
+        assertThat(alert.sentiment()).isNull();
+        assertThat(alert.terms()).isEqualTo(OrderTerms.ENTRY);
+    }
+
+    @Test
+    void shouldMakeAnExitWithoutQuantityAMarketSellOfTheWholePosition() throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"EXIT\",\"price\":50000}");
+
+        // then
+        assertThat(alert.action()).isEqualTo(AlertAction.EXIT);
+        assertThat(alert.side()).isEqualTo(Side.SELL);
+        assertThat(alert.type()).isEqualTo(OrderType.MARKET);
+        assertThat(alert.quantity()).isEqualByComparingTo("100");
+        assertThat(alert.price()).isEqualByComparingTo("50000");
+        assertThat(alert.terms()).isEqualTo(OrderTerms.of(OrderKind.EXIT, QuantityType.PERCENT_OF_POSITION));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"25", "100", "0.5", "\"50\""})
+    void shouldExitAShareOfThePositionWithPercentOfPosition(String percent) throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"exit\",\"quantity_type\":\"percent_of_position\","
+                + "\"quantity\":" + percent + "}");
+
+        // then
+        assertThat(alert.quantity()).isEqualByComparingTo(percent.replace("\"", ""));
+        assertThat(alert.terms().kind()).isEqualTo(OrderKind.EXIT);
+        assertThat(alert.terms().quantityType()).isEqualTo(QuantityType.PERCENT_OF_POSITION);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "'\"quantity\":150', PERCENT_OUT_OF_RANGE",
+            "'\"quantity\":100.0001', PERCENT_OUT_OF_RANGE",
+            "'\"quantity\":0', INVALID_QUANTITY",
+            "'\"quantity\":NaN', QUANTITY_IS_NAN",
+            "'\"price\":1', MISSING_QUANTITY",
+    })
+    void shouldRefuseAnExitPercentOutsideZeroToHundred(String quantity, RejectionReason reason) {
+        // when
+        AlertRejectedException e = rejected("{\"symbol\":\"BTCUSDT\",\"action\":\"exit\","
+                + "\"quantity_type\":\"percent_of_position\"," + quantity + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(reason);
+        assertThat(e.reason().httpStatus()).isEqualTo(422);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"quantity\":0.5", "\"quantity\":0.5,\"quantity_type\":\"base\"",
+            "\"quantity\":500,\"quantity_type\":\"quote\"", "\"quantity\":50,\"quantity_type\":\"percent_of_balance\"",
+            "\"quantity_type\":\"base\""})
+    void shouldRefuseAnExplicitExitSizedInAnythingButPercentOfPosition(String sizing) {
+        // when: selling the whole position instead of the quantity written would be a surprise with money in it
+        AlertRejectedException e = rejected("{\"symbol\":\"BTCUSDT\",\"action\":\"exit\"," + sizing + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.QUANTITY_TYPE_NOT_ALLOWED);
+    }
+
+    @Test
+    void shouldMakeAnExitAMarketOrderWhateverItsOrderTypeAndNeedNoPrice() throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"exit\",\"order_type\":\"limit\"}");
+
+        // then
+        assertThat(alert.type()).isEqualTo(OrderType.MARKET);
+        assertThat(alert.price()).isNull();
+    }
+
+    @Test
+    void shouldMakeACancelThatTradesNothingAndKeepsItsPrice() throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"ETHUSDT\",\"action\":\"Cancel\",\"price\":3000}");
+        Alert withoutPrice = validate("{\"symbol\":\"ETHUSDT\",\"action\":\"cancel\",\"quantity\":2}");
+
+        // then
+        assertThat(alert.action()).isEqualTo(AlertAction.CANCEL);
+        assertThat(alert.side()).isEqualTo(Side.SELL);
+        assertThat(alert.type()).isEqualTo(OrderType.MARKET);
+        assertThat(alert.quantity()).isEqualByComparingTo("0");
+        assertThat(alert.price()).isEqualByComparingTo("3000");
+        assertThat(alert.terms().kind()).isEqualTo(OrderKind.CANCEL);
+        assertThat(withoutPrice.price()).isNull();
+        assertThat(withoutPrice.quantity()).isEqualByComparingTo("0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", "0", "\"many\""})
+    void shouldRefuseACancelWhoseUnneededQuantityIsNotANumber(String quantity) {
+        // when / then: a field that is there must still make sense, whether or not this action uses it
+        assertThat(rejected("{\"symbol\":\"ETHUSDT\",\"action\":\"cancel\",\"quantity\":" + quantity + "}").reason())
+                .isIn(RejectionReason.QUANTITY_IS_NAN, RejectionReason.INVALID_QUANTITY);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "long, LONG", "LONG, LONG", "bullish, LONG", "' Bullish ', LONG",
+            "short, SHORT", "bearish, SHORT", "flat, FLAT", "FLAT, FLAT",
+    })
+    void shouldReadTheSentimentAndItsAliases(String raw, Sentiment expected) throws Exception {
+        // when: a cancel, so that no sentiment turns it into something else
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"cancel\",\"sentiment\":\"" + raw + "\"}");
+
+        // then
+        assertThat(alert.sentiment()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"neutral\"", "\"longish\"", "1", "NaN", "true", "[\"long\"]", "{}"})
+    void shouldRefuseAnInvalidSentiment(String sentiment) {
+        // when
+        AlertRejectedException e = rejected("{" + MARKET_BUY + ",\"sentiment\":" + sentiment + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_SENTIMENT);
+        assertThat(e.reason().httpStatus()).isEqualTo(422);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"buy", "sell", "cancel", "exit"})
+    void shouldMakeAnyFlatAlertAnExitOfTheWholePositionWhateverItsQuantity(String action) throws Exception {
+        // when: what a strategy template renders when the strategy closes its position
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"" + action + "\",\"sentiment\":\"flat\"}");
+        Alert sized = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"sell\",\"sentiment\":\"flat\",\"quantity\":0.37,"
+                + "\"quantity_type\":\"quote\",\"order_type\":\"limit\",\"price\":50000}");
+
+        // then
+        for (Alert exit : List.of(alert, sized)) {
+            assertThat(exit.action()).isEqualTo(AlertAction.EXIT);
+            assertThat(exit.side()).isEqualTo(Side.SELL);
+            assertThat(exit.type()).isEqualTo(OrderType.MARKET);
+            assertThat(exit.quantity()).isEqualByComparingTo("100");
+            assertThat(exit.terms()).isEqualTo(OrderTerms.of(OrderKind.EXIT, QuantityType.PERCENT_OF_POSITION));
+        }
+        assertThat(sized.price()).isEqualByComparingTo("50000");
+    }
+
+    @Test
+    void shouldMakeASellWithShortAnExitOfTheLongAndLeaveABuyWithShortForThePipelineToIgnore() throws Exception {
+        // when: a long/short strategy that reverses sells twice its position and is then short
+        Alert reversal = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"sell\",\"sentiment\":\"short\",\"quantity\":2}");
+        Alert exit = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"exit\",\"sentiment\":\"bearish\"}");
+        Alert cover = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"sentiment\":\"short\",\"quantity\":1,\"price\":1}");
+        Alert cancel = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"cancel\",\"sentiment\":\"short\"}");
+
+        // then
+        assertThat(reversal.action()).isEqualTo(AlertAction.EXIT);
+        assertThat(reversal.quantity()).isEqualByComparingTo("100");
+        assertThat(reversal.sentiment()).isEqualTo(Sentiment.SHORT);
+        assertThat(exit.action()).isEqualTo(AlertAction.EXIT);
+        assertThat(cover.action()).isEqualTo(AlertAction.BUY);
+        assertThat(cover.sentiment()).isEqualTo(Sentiment.SHORT);
+        assertThat(cancel.action()).isEqualTo(AlertAction.CANCEL);
+    }
+
+    @Test
+    void shouldKeepASellWithLongASellOfItsQuantity() throws Exception {
+        // when: a strategy that scales out and is still long
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"sell\",\"sentiment\":\"long\",\"quantity\":0.2,\"price\":1}");
+
+        // then
+        assertThat(alert.action()).isEqualTo(AlertAction.SELL);
+        assertThat(alert.quantity()).isEqualByComparingTo("0.2");
+        assertThat(alert.terms()).isEqualTo(OrderTerms.ENTRY);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+            "buy, base, BASE", "buy, QUOTE, QUOTE", "buy, percent_of_balance, PERCENT_OF_BALANCE",
+            "sell, ' quote ', QUOTE", "sell, percent_of_balance, PERCENT_OF_BALANCE",
+            "sell, Percent_Of_Position, PERCENT_OF_POSITION",
+    })
+    void shouldKeepTheQuantityTypeOfAnEntry(String action, String raw, QuantityType expected) throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"" + action + "\",\"quantity\":25,\"price\":1,"
+                + "\"quantity_type\":\"" + raw + "\"}");
+
+        // then: the quantity stays in its own unit; the engine resolves it when it sends
+        assertThat(alert.terms()).isEqualTo(new OrderTerms(OrderKind.ENTRY, expected, null, null, null, null));
+        assertThat(alert.quantity()).isEqualByComparingTo("25");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"fixed_quantity\"", "\"dollar_amount\"", "\"percent\"", "1", "NaN", "[]"})
+    void shouldRefuseAnInvalidQuantityType(String quantityType) {
+        // when
+        AlertRejectedException e = rejected("{" + MARKET_BUY + ",\"quantity_type\":" + quantityType + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_QUANTITY_TYPE);
+    }
+
+    @Test
+    void shouldRefuseABuySizedAsAPercentOfPosition() {
+        // when
+        AlertRejectedException e = rejected("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":50,"
+                + "\"quantity_type\":\"percent_of_position\",\"price\":1}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.QUANTITY_TYPE_NOT_ALLOWED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"buy,percent_of_balance", "sell,percent_of_balance", "sell,percent_of_position"})
+    void shouldRefuseAnEntryPercentOver100(String actionAndType) throws Exception {
+        // given
+        String[] at = actionAndType.split(",");
+        String alert = "{\"symbol\":\"BTCUSDT\",\"action\":\"" + at[0] + "\",\"quantity_type\":\"" + at[1]
+                + "\",\"price\":1,\"quantity\":";
+
+        // when / then
+        assertThat(rejected(alert + "100.5}").reason()).isEqualTo(RejectionReason.PERCENT_OUT_OF_RANGE);
+        assertThat(rejected(alert + "0}").reason()).isEqualTo(RejectionReason.INVALID_QUANTITY);
+        assertThat(validate(alert + "100}").quantity()).isEqualByComparingTo("100");
+    }
+
+    @Test
+    void shouldAcceptAQuoteAmountOverAHundred() throws Exception {
+        // when: only percents are capped at 100
+        Alert alert = validate("{" + BASE + ",\"quantity\":500,\"quantity_type\":\"quote\",\"price\":1}");
+
+        // then
+        assertThat(alert.quantity()).isEqualByComparingTo("500");
+    }
+
+    @Test
+    void shouldKeepTheStopLossAndTakeProfitOfABuy() throws Exception {
+        // when
+        Alert byPrice = validate("{" + MARKET_BUY + ",\"stop_loss\":{\"price\":48000},\"take_profit\":{\"price\":\"52000.5\"}}");
+        Alert byPercent = validate("{" + MARKET_BUY + ",\"stop_loss\":{\"percent\":2.5},\"take_profit\":{\"percent\":150}}");
+        Alert onlyStop = validate("{" + MARKET_BUY + ",\"stop_loss\":{\"percent\":99.99},\"take_profit\":null}");
+
+        // then
+        assertThat(byPrice.terms().stopLoss()).isEqualTo(PriceLevel.atPrice(new java.math.BigDecimal("48000")));
+        assertThat(byPrice.terms().takeProfit()).isEqualTo(PriceLevel.atPrice(new java.math.BigDecimal("52000.5")));
+        assertThat(byPrice.terms().kind()).isEqualTo(OrderKind.ENTRY);
+        assertThat(byPercent.terms().stopLoss()).isEqualTo(PriceLevel.atPercent(new java.math.BigDecimal("2.5")));
+        assertThat(byPercent.terms().takeProfit()).isEqualTo(PriceLevel.atPercent(new java.math.BigDecimal("150")));
+        assertThat(onlyStop.terms().takeProfit()).isNull();
+        assertThat(onlyStop.terms().wantsProtection()).isTrue();
+        assertThat(json(byPrice.storedJson()).get("stop_loss").get("price").decimalValue()).isEqualByComparingTo("48000");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"price\":48000,\"percent\":2}", "{\"stop\":48000}", "{\"Price\":48000}", "48000",
+            "\"2%\"", "[48000]", "true", "{\"price\":0}", "{\"price\":-1}", "{\"percent\":-2}", "{\"price\":NaN}",
+            "{\"percent\":\"NaN\"}", "{\"price\":null}", "{\"price\":\"cheap\"}", "{\"price\":1e20}",
+            "{\"percent\":100}", "{\"percent\":250}", "{\"price\":{\"v\":1}}"})
+    void shouldRefuseAnInvalidStopLoss(String stopLoss) {
+        // when
+        AlertRejectedException e = rejected("{" + MARKET_BUY + ",\"stop_loss\":" + stopLoss + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_STOP_LOSS);
+        assertThat(e.detail()).startsWith("stop_loss");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"price\":52000,\"percent\":2}", "{\"limit\":52000}", "52000", "{\"percent\":0}",
+            "{\"price\":-5}", "{\"percent\":Infinity}", "{\"percent\":null}", "{\"percent\":1e15}"})
+    void shouldRefuseAnInvalidTakeProfit(String takeProfit) {
+        // when
+        AlertRejectedException e = rejected("{" + MARKET_BUY + ",\"take_profit\":" + takeProfit + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_TAKE_PROFIT);
+        assertThat(e.detail()).startsWith("take_profit");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "'\"order_type\":\"limit\",\"price\":50000,\"stop_loss\":{\"price\":50000}', STOP_LOSS_NOT_BELOW_PRICE",
+            "'\"order_type\":\"limit\",\"price\":50000,\"stop_loss\":{\"price\":51000}', STOP_LOSS_NOT_BELOW_PRICE",
+            "'\"order_type\":\"limit\",\"price\":50000,\"take_profit\":{\"price\":50000}', TAKE_PROFIT_NOT_ABOVE_PRICE",
+            "'\"order_type\":\"limit\",\"price\":50000,\"take_profit\":{\"price\":49000}', TAKE_PROFIT_NOT_ABOVE_PRICE",
+            "'\"price\":50000,\"stop_loss\":{\"price\":50001}', STOP_LOSS_NOT_BELOW_PRICE",
+            "'\"price\":50000,\"take_profit\":{\"price\":49999.99}', TAKE_PROFIT_NOT_ABOVE_PRICE",
+            "'\"stop_loss\":{\"price\":52000},\"take_profit\":{\"price\":48000}', STOP_LOSS_NOT_BELOW_TAKE_PROFIT",
+            "'\"stop_loss\":{\"price\":50000},\"take_profit\":{\"price\":50000}', STOP_LOSS_NOT_BELOW_TAKE_PROFIT",
+    })
+    void shouldRefuseProtectionOnTheWrongSideOfThePrice(String fields, RejectionReason reason) {
+        // when
+        AlertRejectedException e = rejected("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":0.1," + fields + "}");
+
+        // then
+        assertThat(e.reason()).isEqualTo(reason);
+        assertThat(e.reason().httpStatus()).isEqualTo(422);
+    }
+
+    @Test
+    void shouldAcceptAbsoluteProtectionOnAMarketBuyWithoutAPrice() throws Exception {
+        // when: nothing to hold the levels against but each other
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"quantity\":0.1,"
+                + "\"stop_loss\":{\"price\":48000},\"take_profit\":{\"price\":52000}}");
+
+        // then
+        assertThat(alert.terms().wantsProtection()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"action\":\"sell\",\"quantity\":1", "\"action\":\"exit\"", "\"action\":\"cancel\""})
+    void shouldRefuseProtectionOnAnythingButABuy(String action) {
+        // when / then
+        for (String protection : List.of("\"stop_loss\":{\"percent\":2}", "\"take_profit\":{\"price\":60000}")) {
+            AlertRejectedException e = rejected("{\"symbol\":\"BTCUSDT\"," + action + ",\"price\":50000," + protection + "}");
+            assertThat(e.reason()).as("%s with %s", action, protection).isEqualTo(RejectionReason.PROTECTION_NOT_ALLOWED);
+        }
+    }
+
+    @Test
+    void shouldIgnoreTheProtectionOfAStrategyTemplatesExitsAndSells() throws Exception {
+        // given one strategy template for every fill: its entries carry protection, and so do its exits
+        String template = "\"symbol\":\"BTCUSDT\",\"quantity\":0.5,\"price\":50000,"
+                + "\"stop_loss\":{\"percent\":NaN},\"take_profit\":{\"percent\":4}";
+
+        // when
+        Alert close = validate("{" + template + ",\"action\":\"sell\",\"sentiment\":\"flat\"}");
+        Alert scaleOut = validate("{" + template + ",\"action\":\"sell\",\"sentiment\":\"long\"}");
+
+        // then: the exit is not lost to fields it has no use for, and what is kept is strict JSON
+        assertThat(close.action()).isEqualTo(AlertAction.EXIT);
+        assertThat(close.terms().wantsProtection()).isFalse();
+        assertThat(scaleOut.action()).isEqualTo(AlertAction.SELL);
+        assertThat(scaleOut.terms().wantsProtection()).isFalse();
+        JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(close.storedJson());
+        assertThat(stored.get("stop_loss").get("percent").isNull()).isTrue();
+        assertThat(stored.get("take_profit").get("percent").intValue()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldStillCheckTheProtectionOfAStrategyTemplatesBuy() {
+        // when
+        AlertRejectedException e = rejected("{" + MARKET_BUY + ",\"sentiment\":\"long\",\"stop_loss\":{\"percent\":NaN}}");
+
+        // then: a buy that asked for protection never goes out without it
+        assertThat(e.reason()).isEqualTo(RejectionReason.INVALID_STOP_LOSS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"exit\"", "\"cancel\"", "\"EXIT\""})
+    void shouldAcceptTheNewActionsAnyCase(String action) throws Exception {
+        // when
+        Alert alert = validate("{\"symbol\":\"BTCUSDT\",\"action\":" + action + "}");
+
+        // then
+        assertThat(alert.action().isEntry()).isFalse();
     }
 
     private ObjectNode body(String json) throws AlertRejectedException {

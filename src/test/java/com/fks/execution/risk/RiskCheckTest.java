@@ -1,5 +1,6 @@
 package com.fks.execution.risk;
 
+import com.fks.execution.order.QuantityType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,6 +47,50 @@ final class RiskCheckTest {
         assertThat(small.check("BTCUSDT", new BigDecimal("0.0001"), new BigDecimal("105000"))).isEmpty();
         assertThat(small.check("BTCUSDT", new BigDecimal("0.0001"), new BigDecimal("105001")))
                 .get().extracting(RiskDenial::reason).isEqualTo(DenialReason.ORDER_TOO_LARGE);
+    }
+
+    @Test
+    void shouldTakeAQuoteAmountAsTheNotionalWithoutAPrice() {
+        // when / then: 100000 USDT is at the limit, one cent more is over it, and no price is needed for either
+        assertThat(risk.check("BTCUSDT", QuantityType.QUOTE, new BigDecimal("100000"), null)).isEmpty();
+        RiskDenial denial = risk.check("BTCUSDT", QuantityType.QUOTE, new BigDecimal("100000.01"), null).orElseThrow();
+        assertThat(denial.reason()).isEqualTo(DenialReason.ORDER_TOO_LARGE);
+        assertThat(denial.detail()).contains("quote amount 100000.01 USD").contains("MAX_ORDER_SIZE_USD");
+    }
+
+    @Test
+    void shouldNotMultiplyAQuoteAmountByThePrice() {
+        // when: 500 USDC of SOL at 150 is 500 USD, not 75000
+        Optional<RiskDenial> small = new RiskCheck(new BigDecimal("1000"))
+                .check("SOLUSDC", QuantityType.QUOTE, new BigDecimal("500"), new BigDecimal("150"));
+
+        // then
+        assertThat(small).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAQuoteAmountInANonUsdQuote() {
+        // when / then: 500 BTC of ETHBTC is not 500 USD
+        assertThat(risk.check("ETHBTC", QuantityType.QUOTE, new BigDecimal("500"), null).orElseThrow().reason())
+                .isEqualTo(DenialReason.UNSUPPORTED_QUOTE_CURRENCY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PERCENT_OF_BALANCE", "PERCENT_OF_POSITION"})
+    void shouldLeaveAPercentSizeToTheEngineButStillRefuseANonUsdQuote(QuantityType percent) {
+        // when / then: the notional is only known once the balance or position is read at send time
+        assertThat(risk.check("BTCUSDT", percent, new BigDecimal("100"), null)).isEmpty();
+        assertThat(risk.check("ETHBTC", percent, new BigDecimal("10"), null).orElseThrow().reason())
+                .isEqualTo(DenialReason.UNSUPPORTED_QUOTE_CURRENCY);
+    }
+
+    @Test
+    void shouldCheckABaseSizeAsBefore() {
+        // when / then
+        assertThat(risk.check("BTCUSDT", QuantityType.BASE, new BigDecimal("2"), new BigDecimal("50000.01"))
+                .orElseThrow().reason()).isEqualTo(DenialReason.ORDER_TOO_LARGE);
+        assertThat(risk.check("BTCUSDT", QuantityType.BASE, new BigDecimal("1"), null).orElseThrow().reason())
+                .isEqualTo(DenialReason.NO_USABLE_PRICE);
     }
 
     @Test

@@ -2,12 +2,16 @@ package com.fks.execution.traffic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fks.execution.intake.Alert;
+import com.fks.execution.intake.AlertAction;
 import com.fks.execution.intake.AlertParser;
 import com.fks.execution.intake.AlertRejectedException;
 import com.fks.execution.intake.AlertValidator;
 import com.fks.execution.intake.Authenticator;
 import com.fks.execution.intake.RejectionReason;
 import com.fks.execution.intake.ReplayWindow;
+import com.fks.execution.order.OrderKind;
+import com.fks.execution.order.OrderTerms;
+import com.fks.execution.order.QuantityType;
 import com.fks.execution.risk.RiskCheck;
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +88,73 @@ final class AlertFactoryTest {
                                 e -> assertThat(e.reason()).isEqualTo(RejectionReason.MALFORMED_JSON));
             }
         }
+    }
+
+    @Test
+    void shouldMakeStrategyEntriesWithProtectionAndExitsOfThoseEntriesThatPassEveryStep() throws Exception {
+        AlertFactory factory = new AlertFactory(SECRET, AuthMode.MIXED, "strat", Clock.systemUTC());
+        Set<String> strategies = new HashSet<>();
+        int byPercent = 0;
+        for (long seq = 0; seq < 500; seq++) {
+            // given an entry
+            AlertFactory.StrategyEntry entry = factory.strategyEntry(seq, new SplittableRandom(seq));
+            Alert buy = passEveryStep(entry.alert());
+
+            // then it is a protected buy, under a strategy of its own, sized within the limit
+            assertThat(entry.alert().kind()).isEqualTo(AlertKind.STRATEGY_ENTRY);
+            assertThat(buy.action()).isEqualTo(AlertAction.BUY);
+            assertThat(buy.terms().stopLoss()).isNotNull();
+            assertThat(buy.terms().takeProfit()).isNotNull();
+            assertThat(risk.check(buy.symbol(), buy.terms().quantityType(), buy.quantity(), buy.price())).isEmpty();
+            assertThat(strategies.add(buy.strategy())).isTrue();
+            assertThat(buy.strategy()).isEqualTo(entry.open().strategy());
+            byPercent += buy.terms().stopLoss().percent() != null ? 1 : 0;
+
+            // when its exit is made
+            OutgoingAlert exitAlert = factory.strategyExit(seq + 100_000, entry.open(), new SplittableRandom(~seq));
+            Alert exit = passEveryStep(exitAlert);
+
+            // then it closes the whole position of the same strategy and symbol, its protection fields ignored
+            assertThat(exitAlert.kind()).isEqualTo(AlertKind.STRATEGY_EXIT);
+            assertThat(exit.action()).isEqualTo(AlertAction.EXIT);
+            assertThat(exit.terms()).isEqualTo(OrderTerms.of(OrderKind.EXIT, QuantityType.PERCENT_OF_POSITION));
+            assertThat(exit.quantity()).isEqualByComparingTo("100");
+            assertThat(exit.strategy()).isEqualTo(buy.strategy());
+            assertThat(exit.symbol()).isEqualTo(buy.symbol());
+            assertThat(exit.alertId()).isNotEqualTo(buy.alertId());
+        }
+        assertThat(byPercent).isBetween(150, 350);
+    }
+
+    @Test
+    void shouldMakeCancelsThatPassEveryStep() throws Exception {
+        AlertFactory factory = new AlertFactory(SECRET, AuthMode.MIXED, "cancel", Clock.systemUTC());
+        for (long seq = 0; seq < 200; seq++) {
+            // when
+            OutgoingAlert cancel = factory.create(seq, AlertKind.CANCEL, new SplittableRandom(seq));
+            Alert valid = passEveryStep(cancel);
+
+            // then
+            assertThat(cancel.kind()).isEqualTo(AlertKind.CANCEL);
+            assertThat(valid.action()).isEqualTo(AlertAction.CANCEL);
+            assertThat(valid.terms().kind()).isEqualTo(OrderKind.CANCEL);
+        }
+    }
+
+    @Test
+    void shouldMakeTheSameStrategyEntryFromTheSameSeed() {
+        AlertFactory factory = new AlertFactory(SECRET, AuthMode.SECRET, "seeded", Clock.fixed(
+                java.time.Instant.parse("2026-11-30T00:00:00Z"), java.time.ZoneOffset.UTC));
+
+        // when / then: a seed replays a run exactly
+        assertThat(factory.strategyEntry(7, new SplittableRandom(7)).alert().body())
+                .isEqualTo(factory.strategyEntry(7, new SplittableRandom(7)).alert().body());
+    }
+
+    private Alert passEveryStep(OutgoingAlert alert) throws AlertRejectedException {
+        ObjectNode json = parser.parse(alert.body());
+        assertThat(authenticator.check(json, alert.body(), alert.signatureHeader())).isNull();
+        assertThat(alert.contentType()).isEqualTo("application/json");
+        return validator.validate(json, window.check(json.get("timestamp")));
     }
 }

@@ -2,6 +2,7 @@ package com.fks.execution.traffic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fks.execution.exchange.paper.PaperBook;
+import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import static org.awaitility.Awaitility.await;
  * file, /orders, /metrics and the paper exchange's own book, and each bad kind of the mix gets its reason.
  */
 final class TrafficCommandTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Map<String, String> EXPECTED_REASON = Map.of(
             "bad-signature", "authentication_failed",
             "replay", "timestamp_too_old",
@@ -33,6 +35,59 @@ final class TrafficCommandTest {
 
     @TempDir
     Path tmp;
+
+    @Test
+    void shouldSendStrategySequencesWhoseExitsFollowTheirOwnAcceptedEntries() throws Exception {
+        // given a service that rate-limits nobody
+        Path out = tmp.resolve("strategy.tsv");
+        try (InProcessService service = InProcessService.start(Map.of("RATE_LIMIT_REQUESTS", "1000000"))) {
+            // when strategy entries with protection, their exits and cancels go out one at a time
+            ServiceRecords.TrafficRun run = ServiceRecords.traffic("--url", service.baseUrl() + "/webhook/tradingview",
+                    "--secret", ServiceProcess.SECRET, "--webhooks", "80", "--concurrent", "1", "--rate", "40/s",
+                    "--auth", "mixed", "--mix", "strategy-entry=0.35,strategy-exit=0.35,cancel=0.15", "--seed", "7",
+                    "--json", "--out", out.toString());
+
+            // then each kind got the answer it is owed
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            List<OutcomeLog.Line> outcomes = Files.readAllLines(out, StandardCharsets.UTF_8).stream().skip(1)
+                    .map(OutcomeLog.Line::parse).toList();
+            assertThat(outcomes).hasSize(80);
+            Map<String, String> entryByStrategy = new HashMap<>();
+            Map<String, OutcomeLog.Line> entryLines = new HashMap<>();
+            List<OutcomeLog.Line> acceptedExits = new java.util.ArrayList<>();
+            for (OutcomeLog.Line line : outcomes) {
+                switch (line.kind()) {
+                    case "valid" -> assertThat(line.reason()).as(line.toString())
+                            .isIn("accepted", "confidence_below_threshold");
+                    case "strategy-entry", "cancel" -> assertThat(line.status()).as(line.toString()).isEqualTo(202);
+                    case "strategy-exit" -> assertThat(line.reason()).as(line.toString()).isIn("accepted", "no_position");
+                    default -> throw new AssertionError("unexpected kind " + line);
+                }
+                JsonNode order = line.status() == 202 ? JSON.readTree(service.get("/orders/" + line.orderId()).body()) : null;
+                if (line.kind().equals("strategy-entry")) {
+                    assertThat(order.at("/alert/stop_loss").isObject()).isTrue();
+                    assertThat(order.at("/alert/take_profit").isObject()).isTrue();
+                    assertThat(entryByStrategy.put(order.get("strategy").asText(), line.alertId())).isNull();
+                    entryLines.put(order.get("strategy").asText(), line);
+                } else if (line.kind().equals("strategy-exit") && line.status() == 202) {
+                    assertThat(order.at("/alert/sentiment").asText()).isEqualTo("flat");
+                    acceptedExits.add(line);
+                    // and each accepted exit closes the position of one earlier accepted entry, once
+                    OutcomeLog.Line entry = entryLines.remove(order.get("strategy").asText());
+                    assertThat(entry).as("the entry of " + line).isNotNull();
+                    assertThat(entry.dueAt()).isBefore(line.dueAt());
+                    assertThat(JSON.readTree(service.get("/orders/" + entry.orderId()).body()).get("symbol").asText())
+                            .isEqualTo(order.get("symbol").asText());
+                }
+            }
+            Map<String, Long> byKind = outcomes.stream().collect(Collectors.groupingBy(OutcomeLog.Line::kind,
+                    Collectors.counting()));
+            assertThat(byKind.keySet()).contains("strategy-entry", "strategy-exit", "cancel");
+            assertThat(acceptedExits).isNotEmpty();
+            System.out.printf("strategy sequences: %s; exits accepted %d, ignored no_position %d%n", byKind,
+                    acceptedExits.size(), outcomes.stream().filter(l -> l.reason().equals("no_position")).count());
+        }
+    }
 
     @Test
     void shouldAccountForEveryAlertInTheOutFileOrdersMetricsAndThePaperBook() throws Exception {

@@ -34,4 +34,22 @@ final class TrafficMixTest {
         assertThatThrownBy(() -> TrafficMix.parse("valid=0.5")).hasMessageContaining("remainder");
         assertThat(TrafficMix.parse("").pick(new SplittableRandom(1))).isEqualTo(AlertKind.VALID);
     }
+
+    @Test
+    void shouldParseTheStrategyKinds() {
+        // when
+        TrafficMix mix = TrafficMix.parse("strategy-entry=0.3, Strategy-Exit=0.2,cancel=0.1");
+        Map<AlertKind, Integer> counts = new EnumMap<>(AlertKind.class);
+        SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 100_000; i++) {
+            counts.merge(mix.pick(random), 1, Integer::sum);
+        }
+
+        // then
+        assertThat(mix.shares()).containsOnlyKeys(AlertKind.STRATEGY_ENTRY, AlertKind.STRATEGY_EXIT, AlertKind.CANCEL);
+        assertThat(counts.get(AlertKind.STRATEGY_ENTRY) / 1e5).isCloseTo(0.3, within(0.005));
+        assertThat(counts.get(AlertKind.STRATEGY_EXIT) / 1e5).isCloseTo(0.2, within(0.005));
+        assertThat(counts.get(AlertKind.CANCEL) / 1e5).isCloseTo(0.1, within(0.005));
+        assertThat(AlertKind.STRATEGY_EXIT.label()).isEqualTo("strategy-exit");
+    }
 }
