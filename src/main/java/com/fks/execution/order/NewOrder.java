@@ -8,7 +8,8 @@ import java.time.Instant;
  *
  * @param price     the limit price, or for a market order the alert's close price (risk and min-notional use it)
  * @param alertJson the alert as received, secret removed and NaNs replaced, kept with the order
- * @param quantity  in the unit {@code terms.quantityType()} says; for an exit sized as the whole position, zero
+ * @param quantity  in the unit {@code terms.quantityType()} says (an exit: percent of the position, 100 for all;
+ *                  a cancel: zero)
  * @param terms     kind, sizing and protection ({@link OrderTerms#ENTRY} for a plain entry)
  */
 public record NewOrder(String orderId, String alertId, String clientOrderId, String exchange, String symbol,
