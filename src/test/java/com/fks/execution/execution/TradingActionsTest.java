@@ -187,9 +187,9 @@ final class TradingActionsTest {
         awaitStatus(entry, "SUBMITTED");
         binance.faults().add(Faults.Target.PLACE, new Faults.DropAfterAccept());
 
-        // when the entry fills at the venue
+        // when the market trades at its limit, and it fills at the venue
         binance.setLastPrice("BTCUSDT", new BigDecimal("29000"));
-        binance.fill("fks" + entry);
+        assertThat(binance.orders().get("fks" + entry).status()).isEqualTo("FILLED");
 
         // then the protection's lost answer is resolved by a lookup of its list client order id: one list, resting
         awaitStatus(entry, "FILLED");
@@ -207,9 +207,9 @@ final class TradingActionsTest {
         String dataDir = service.dataDir().toString();
         venue.closeServices();
 
-        // when the entry fills at the venue meanwhile, and the service starts again on its DATA_DIR
+        // when the entry fills at the venue meanwhile (the market trades at its limit), and the service starts again
         binance.setLastPrice("BTCUSDT", new BigDecimal("29000"));
-        binance.fill("fks" + entry);
+        assertThat(binance.orders().get("fks" + entry).status()).isEqualTo("FILLED");
         service = venue.service(Map.of("DATA_DIR", dataDir));
 
         // then the fill is found and the stop-loss placed, once
