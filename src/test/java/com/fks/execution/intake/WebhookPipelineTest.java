@@ -112,12 +112,16 @@ final class WebhookPipelineTest {
         HttpResponse<String> response = service.webhook(alert(strategy,
                 "\"action\":\"exit\",\"price\":65000,\"confidence\":0.1"));
 
-        // then it is recorded as a market sell of 100 % of the position
+        // then it is recorded as an exit of 100 % of the position, a market sell, which sells what the buy bought
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        JsonNode order = json(service.get("/orders/" + json(response).path("order_id").asText(), AUTH));
+        String orderId = json(response).path("order_id").asText();
+        JsonNode order = await().atMost(Duration.ofSeconds(10)).until(() -> json(service.get("/orders/" + orderId, AUTH)),
+                o -> o.path("status").asText().equals("FILLED"));
+        assertThat(order.path("kind").asText()).isEqualTo("exit");
         assertThat(order.path("side").asText()).isEqualTo("sell");
         assertThat(order.path("order_type").asText()).isEqualTo("market");
-        assertThat(order.path("quantity").asText()).isEqualTo("100");
+        assertThat(order.path("history").toString()).contains("100 % of position 0.01");
+        assertThat(order.path("executed_quantity").asText()).isEqualTo("0.01");
         assertThat(order.path("strategy").asText()).isEqualTo(strategy);
     }
 
@@ -164,9 +168,11 @@ final class WebhookPipelineTest {
     void shouldLetExitsAndCancelsThroughTheKillSwitchAndHoldBackEntries() throws Exception {
         try (InProcessService halted = InProcessService.start(Map.of("ADMIN_TOKEN", ADMIN_TOKEN,
                 "RATE_LIMIT_REQUESTS", "100000"))) {
-            // given a position, then the kill switch on
+            // given positions of two strategies, then the kill switch on
             String strategy = newStrategy();
             filledBuy(halted, strategy);
+            String other = newStrategy();
+            filledBuy(halted, other);
             assertThat(halted.post("/admin/halt", "", AUTH).statusCode()).isEqualTo(200);
 
             // when an entry, an exit and a cancel arrive
@@ -174,7 +180,7 @@ final class WebhookPipelineTest {
                     "\"action\":\"buy\",\"quantity\":0.01,\"price\":65000"));
             HttpResponse<String> exit = halted.webhook(alert(strategy, "\"action\":\"exit\",\"price\":65000"));
             HttpResponse<String> cancel = halted.webhook(alert(strategy, "\"action\":\"cancel\""));
-            HttpResponse<String> flatExit = halted.webhook(alert(strategy,
+            HttpResponse<String> flatExit = halted.webhook(alert(other,
                     "\"action\":\"sell\",\"sentiment\":\"flat\",\"quantity\":0.01,\"price\":65000"));
 
             // then only the entry is held back
@@ -183,7 +189,7 @@ final class WebhookPipelineTest {
             assertThat(exit.statusCode()).as(exit.body()).isEqualTo(202);
             assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
             assertThat(flatExit.statusCode()).as(flatExit.body()).isEqualTo(202);
-            assertThat(json(halted.get("/orders?limit=100", AUTH)).path("count").asInt()).isEqualTo(4);
+            assertThat(json(halted.get("/orders?limit=100", AUTH)).path("count").asInt()).isEqualTo(5);
         }
     }
 

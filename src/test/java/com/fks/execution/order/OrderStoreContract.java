@@ -484,6 +484,17 @@ abstract class OrderStoreContract {
         assertThat(store.positions(null, null)).hasSize(2);
         assertThat(store.openOrdersFor("paper", "BTCUSDT")).extracting(Order::orderId).containsExactly("s2");
         assertThat(store.openOrdersFor("paper", "ETHUSDT")).isEmpty();
+
+        // and the same after a reopen, with a fill of the open sell while it was closed counted once
+        store.close();
+        store = open();
+        assertThat(store.claimExpired("replica-a", T0.plus(DAY), T0.plus(DAY).plus(LEASE), 10)).containsExactly("s2");
+        assertThat(store.transition("s2", "replica-a", new OrderUpdate(OrderStatus.SUBMITTING, OrderStatus.SUBMITTED,
+                null, null, "xs2", new BigDecimal("0.002"), new BigDecimal("70000")), T0)).isTrue();
+        Position after = store.position("paper", "BTCUSDT", "trend");
+        assertThat(after.quantity()).isEqualByComparingTo("0.028");
+        assertThat(after.averageEntryPrice()).isEqualByComparingTo("61000");
+        assertThat(after.openSellQuantity()).isEqualByComparingTo("0.003");
     }
 
     private void fillAt(String id, Side side, String quantity, String price, String strategy) {

@@ -4,6 +4,7 @@ import com.fks.execution.order.GroupCommitWriter;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.Order;
 import com.fks.execution.order.Position;
+import com.fks.execution.order.PositionLedger;
 import com.fks.execution.order.OrderReads;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderStore;
@@ -29,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -132,20 +134,28 @@ public final class JournalOrderStore implements OrderStore {
         return live != null ? Optional.of(live.order()) : core.reads.findForExecution(orderId);
     }
 
-    // Positions and a symbol's open orders are read from the view once it has every forced event: an exit or a
-    // cancel acts on what the journal holds, not on a view some milliseconds behind.
+    // Positions are kept in memory, fill by fill, as the writer applies each forced group: an exit is sized from
+    // what the journal holds, with no read of the view and no wait for it.
     @Override
     public List<Position> positions(String exchange, String symbol) {
         Core core = core();
-        core.awaitView();
-        return core.reads.positions(exchange, symbol);
+        return core.ledger.positions(exchange, symbol, openOrders(core));
     }
 
     @Override
     public Position position(String exchange, String symbol, String strategy) {
-        Core core = core();
-        core.awaitView();
-        return core.reads.position(exchange, symbol, strategy);
+        return positions(exchange, symbol).stream().filter(p -> Objects.equals(p.strategy(), strategy)).findFirst()
+                .orElse(Position.flat(exchange, symbol, strategy));
+    }
+
+    private static List<Order> openOrders(Core core) {
+        List<Order> open = new ArrayList<>();
+        for (LiveOrder live : core.live.values()) {
+            if (!live.status().isFinal()) {
+                open.add(live.order());
+            }
+        }
+        return open;
     }
 
     /** Every open order is in memory: no wait for the view, no read of it. */
@@ -327,6 +337,8 @@ public final class JournalOrderStore implements OrderStore {
         private final OrderReads reads;
         private final Clock clock;
         private final ConcurrentHashMap<String, LiveOrder> live = new ConcurrentHashMap<>();
+        /** Every position from the service's fills: seeded from the view at opening, then one change at a time. */
+        private final PositionLedger ledger = new PositionLedger();
         /** Alert ids accepted and not yet in the view: order id and receipt time. */
         private final ConcurrentHashMap<String, PendingAlertId> pendingAlertIds = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, String> states = new ConcurrentHashMap<>();
@@ -384,6 +396,9 @@ public final class JournalOrderStore implements OrderStore {
             }
             Core core = new Core(folder, journal, view, clock);
             core.live.putAll(fromView);
+            for (Position position : core.reads.positions(null, null)) {
+                core.ledger.seed(position);
+            }
             core.loadStates();
             core.loadAlertIds();
             for (int i = 0; i < replay.size(); i++) {
@@ -486,6 +501,8 @@ public final class JournalOrderStore implements OrderStore {
 
         /** Puts the order's new state in memory, keeping the lease it has there (writer thread). */
         private void applyOrder(LiveOrder next) {
+            LiveOrder before = live.get(next.order().orderId());
+            ledger.changed(before == null ? null : before.order(), next.order());
             live.compute(next.order().orderId(), (id, cur) -> next.keepingLeaseOf(cur));
         }
 
