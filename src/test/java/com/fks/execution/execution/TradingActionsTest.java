@@ -199,6 +199,22 @@ final class TradingActionsTest {
     }
 
     @Test
+    void shouldSellOnceWhenTheExitsSendIsTakenButAnsweredWithAServerError() throws Exception {
+        // given a filled buy, and a venue that will take the next new order and answer 500
+        String entry = accept("\"action\":\"buy\",\"quantity\":0.01,\"price\":30000");
+        awaitStatus(entry, "FILLED");
+        binance.faults().add(Faults.Target.PLACE, new Faults.ServerError(500, true, null, null));
+
+        // when the strategy exits
+        String exit = accept("\"action\":\"exit\",\"price\":30000");
+
+        // then the exit is found by its client order id and not sent again: one sale of the position
+        assertThat(awaitStatus(exit, "FILLED").path("executed_quantity").asText()).isEqualTo("0.01");
+        assertThat(binance.ordersWithClientOrderId("fks" + exit)).hasSize(1);
+        assertThat(binance.freeBalance("BTC")).isEqualByComparingTo("0");
+    }
+
+    @Test
     void shouldProtectAnEntryThatFilledWhileTheServiceWasDownOnceItIsBack() throws Exception {
         // given a resting protected limit buy, and the service stopped
         String entry = accept("\"action\":\"buy\",\"order_type\":\"limit\",\"quantity\":0.01,\"price\":29000,"
