@@ -1,6 +1,7 @@
 package com.fks.execution.exchange.paper;
 
 import com.fks.execution.config.Settings;
+import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeOrder;
 import com.fks.execution.exchange.ExchangeOrderStatus;
 import com.fks.execution.exchange.OrderRequest;
@@ -21,7 +22,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,6 +98,36 @@ final class JdbcPaperBookDatabaseTest {
 
             // when the book is used on it, then
             thenTheBookIsUpToDate(store);
+
+            // and two replicas' books (each its own writer) buying at once never spend more than the account has
+            Map<String, BigDecimal> account = Map.of("USD", new BigDecimal("100"));
+            try (PaperBook first = new JdbcPaperBook(store, account); PaperBook second = new JdbcPaperBook(store, account)) {
+                List<PaperExchange> replicas = List.of(new PaperExchange(first, Duration.ZERO, 0, Clock.systemUTC()),
+                        new PaperExchange(second, Duration.ZERO, 0, Clock.systemUTC()));
+                ExecutorService pool = Executors.newFixedThreadPool(8);
+                List<Future<Boolean>> filled = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    PaperExchange replica = replicas.get(i % 2);
+                    OrderRequest buy = new OrderRequest("fks-pg-" + i, "ETHUSD", Side.BUY, OrderType.MARKET,
+                            new BigDecimal("0.01"), null, new BigDecimal("1000"));
+                    filled.add(pool.submit(() -> {
+                        try {
+                            return replica.place(buy).status() == ExchangeOrderStatus.FILLED;
+                        } catch (ExchangeException e) {
+                            assertThat(e.exchangeCode()).isEqualTo("insufficient_balance");
+                            return false;
+                        }
+                    }));
+                }
+                int fills = 0;
+                for (Future<Boolean> f : filled) {
+                    fills += f.get(60, TimeUnit.SECONDS) ? 1 : 0;
+                }
+                pool.shutdownNow();
+                assertThat(fills).isEqualTo(10);
+                assertThat(replicas.get(0).freeBalance("USD")).isZero();
+                assertThat(replicas.get(1).freeBalance("ETH")).isEqualByComparingTo("0.1");
+            }
         }
     }
 

@@ -15,7 +15,13 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -443,6 +449,44 @@ final class PaperExchangeTest {
         assertThat(refusal(() -> failing.freeBalance("USDT")).kind()).isEqualTo(ExchangeException.Kind.UNAVAILABLE);
         assertThat(refusal(() -> failing.cancel("BTCUSDT", "x")).kind())
                 .isIn(ExchangeException.Kind.UNAVAILABLE, ExchangeException.Kind.UNKNOWN_OUTCOME);
+    }
+
+    @Test
+    void shouldNeverSpendMoreThanTheBalanceUnderConcurrentOrders() throws Exception {
+        // given 100 USDT and 40 buys of 10 USDT each sent at once (group commits put many in one transaction)
+        PaperExchange paper = open(Map.of("USDT", d("100")));
+        paper.observePrice("BTCUSDT", d("1000"));
+        List<OrderRequest> buys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            buys.add(market(Side.BUY, "0.01", null));
+        }
+
+        // when
+        List<Future<String>> outcomes = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            for (OrderRequest buy : buys) {
+                outcomes.add(pool.submit(() -> {
+                    try {
+                        return paper.place(buy).status().name();
+                    } catch (ExchangeException e) {
+                        return e.exchangeCode();
+                    }
+                }));
+            }
+            List<String> results = new ArrayList<>();
+            for (Future<String> outcome : outcomes) {
+                results.add(outcome.get(30, TimeUnit.SECONDS));
+            }
+
+            // then exactly ten filled, the others were refused, and the account is spent to zero, not below
+            assertThat(results).filteredOn("FILLED"::equals).hasSize(10);
+            assertThat(results).filteredOn("insufficient_balance"::equals).hasSize(30);
+            assertThat(paper.freeBalance("USDT")).isZero();
+            assertThat(paper.freeBalance("BTC")).isEqualByComparingTo("0.1");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
