@@ -15,6 +15,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +59,7 @@ public final class PaperExchange implements ExchangeClient {
     private final Clock clock;
     /** The last price of each symbol, as its alerts brought it; this process's own (not kept across restarts). */
     private final Map<String, BigDecimal> lastPrices = new ConcurrentHashMap<>();
+    private final RestingBands bands = new RestingBands();
 
     public PaperExchange(PaperBook book, Duration latency, double failureRate, Clock clock) {
         this.book = book;
@@ -124,9 +127,13 @@ public final class PaperExchange implements ExchangeClient {
         }
         ExchangeOrder placed = book.place(new PaperBook.NewOrder(request, "paper-" + UUID.randomUUID(), assets,
                 quantity.stripTrailingZeros(), fillPrice, clock.instant()));
+        if (placed.status() != ExchangeOrderStatus.OPEN) {
+            return placed;
+        }
+        bands.changed(symbol);
         // A price observed while this order was being placed found it not yet in the book: check it here.
         BigDecimal now = lastPrices.get(symbol);
-        if (placed.status() == ExchangeOrderStatus.OPEN && now != null && !Objects.equals(now, seen)) {
+        if (now != null && !Objects.equals(now, seen)) {
             fillCrossed(symbol, now);
             return book.find(request.clientOrderId()).orElse(placed);
         }
@@ -163,13 +170,21 @@ public final class PaperExchange implements ExchangeClient {
     }
 
     private void fillCrossed(String symbol, BigDecimal price) {
+        if (!bands.mayCross(symbol, price)) {
+            return;
+        }
         try {
+            long version = bands.versionBeforeRead(symbol);
+            List<PaperBook.Resting> stillResting = new ArrayList<>();
             for (PaperBook.Resting order : book.resting(symbol)) {
                 Optional<BigDecimal> fill = PaperTriggers.fillPrice(order, price);
                 if (fill.isPresent()) {
                     book.fillResting(order.clientOrderId(), fill.get(), clock.instant());
+                } else {
+                    stillResting.add(order);
                 }
             }
+            bands.read(symbol, version, stillResting);
         } catch (ExchangeException | RuntimeException e) {
             log.warn("paper exchange: resting orders of {} not checked against the price {}: {}", symbol,
                     price.toPlainString(), e.getMessage());
