@@ -34,6 +34,7 @@ public enum EnvironmentVariable {
     ORDER_QUEUE_CAPACITY("10000", "Orders accepted but not yet sent; when full, intake answers 503 queue_full."),
     PAPER_LATENCY_MS("0", "Added latency of each paper exchange call, in milliseconds."),
     PAPER_FAILURE_RATE("0", "Share (0..1) of paper exchange calls that fail, to exercise retries and the breaker."),
+    PAPER_BALANCES("USDT=100000,USD=100000", "Starting balances of the paper account, ASSET=amount separated by commas; an asset not named starts at 0."),
     BINANCE_API_KEY("", "Binance API key; with BINANCE_API_SECRET enables the binance exchange."),
     BINANCE_API_SECRET("", "Binance API secret (HMAC)."),
     BINANCE_BASE_URL("https://api.binance.com", "Binance REST base URL (https://testnet.binance.vision for the testnet)."),

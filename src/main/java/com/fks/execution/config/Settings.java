@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The service's configuration, validated once at start-up by {@link SettingsLoader}.
@@ -73,7 +74,11 @@ public record Settings(
         }
     }
 
-    public record Paper(Duration latency, double failureRate) {
+    /** @param balances the paper account's starting balance of each asset (upper case); an asset absent starts at 0 */
+    public record Paper(Duration latency, double failureRate, Map<String, BigDecimal> balances) {
+        public Paper {
+            balances = Map.copyOf(balances);
+        }
     }
 
     /** Null key means the exchange is not configured. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Reads the environment into {@link Settings}. Every bad value is collected and reported at once, each as
@@ -88,6 +89,7 @@ public final class SettingsLoader {
         int queueCapacity = integer(EnvironmentVariable.ORDER_QUEUE_CAPACITY, 1, 1_000_000);
         int paperLatency = integer(EnvironmentVariable.PAPER_LATENCY_MS, 0, 60_000);
         BigDecimal paperFailure = decimal(EnvironmentVariable.PAPER_FAILURE_RATE, BigDecimal.ZERO, BigDecimal.ONE);
+        Map<String, BigDecimal> paperBalances = balances(EnvironmentVariable.PAPER_BALANCES);
         Settings.ExchangeCredentials binance = credentials(EnvironmentVariable.BINANCE_API_KEY,
                 EnvironmentVariable.BINANCE_API_SECRET, EnvironmentVariable.BINANCE_BASE_URL);
         Settings.ExchangeCredentials coinbase = credentials(EnvironmentVariable.COINBASE_API_KEY,
@@ -108,7 +110,8 @@ public final class SettingsLoader {
         return new Settings(httpPort, metricsPort, minConfidence, maxOrder, rateRequests, rateWindow, replicas,
                 breakerThreshold, breakerTimeout, webhookSecret, adminToken, maxAge, maxBody, allowList, trusted,
                 defaultExchange, perpetualSymbols, dataDir, database, redis, lease, maxWait, queueCapacity,
-                new Settings.Paper(Duration.ofMillis(paperLatency), paperFailure == null ? 0 : paperFailure.doubleValue()),
+                new Settings.Paper(Duration.ofMillis(paperLatency), paperFailure == null ? 0 : paperFailure.doubleValue(),
+                        paperBalances),
                 binance, coinbase, logLevel);
     }
 
@@ -174,6 +177,40 @@ public final class SettingsLoader {
             problems.add(variable.name() + " must be a number, got '" + v + "'");
             return null;
         }
+    }
+
+    /**
+     * ASSET=amount pairs separated by commas ("USDT=100000,BTC=0.5"); an empty value is an empty account. Each
+     * bad pair is its own problem line, so an operator sees every one at once.
+     */
+    private Map<String, BigDecimal> balances(EnvironmentVariable variable) {
+        String v = value(variable);
+        Map<String, BigDecimal> result = new TreeMap<>();
+        for (String part : v.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            String[] pair = part.split("=", -1);
+            String asset = pair.length == 2 ? pair[0].trim().toUpperCase(Locale.ROOT) : "";
+            BigDecimal amount = null;
+            if (pair.length == 2) {
+                try {
+                    amount = new BigDecimal(pair[1].trim());
+                } catch (NumberFormatException e) {
+                    amount = null;
+                }
+            }
+            // The paper book keeps amounts as DECIMAL(38, 18).
+            if (!asset.matches("[A-Z0-9]{2,16}") || amount == null || amount.signum() < 0
+                    || amount.stripTrailingZeros().scale() > 18 || amount.precision() - amount.scale() > 20
+                    || result.containsKey(asset)) {
+                problems.add(variable.name() + " must be ASSET=amount pairs separated by commas (each asset once, "
+                        + "amounts from 0 to 20 digits with up to 18 decimals), got '" + part.trim() + "'");
+                continue;
+            }
+            result.put(asset, amount);
+        }
+        return result;
     }
 
     private List<Cidr> cidrs(EnvironmentVariable variable, boolean starDisables) {

@@ -89,6 +89,7 @@ final class SettingsLoaderTest {
         assertThat(s.orderQueueCapacity()).isEqualTo(intDefault(EnvironmentVariable.ORDER_QUEUE_CAPACITY));
         assertThat(s.paper().latency()).isEqualTo(Duration.ofMillis(intDefault(EnvironmentVariable.PAPER_LATENCY_MS)));
         assertThat(s.paper().failureRate()).isEqualTo(Double.parseDouble(EnvironmentVariable.PAPER_FAILURE_RATE.defaultValue()));
+        assertThat(s.paper().balances()).isEqualTo(Map.of("USDT", new BigDecimal("100000"), "USD", new BigDecimal("100000")));
         assertThat(s.binance().isConfigured()).isFalse();
         assertThat(s.binance().baseUrl()).isEqualTo(EnvironmentVariable.BINANCE_BASE_URL.defaultValue());
         assertThat(s.coinbase().isConfigured()).isFalse();
@@ -199,6 +200,12 @@ final class SettingsLoaderTest {
             "PERPETUAL_SYMBOLS|spot-pair",
             "ORDER_QUEUE_CAPACITY|0",
             "PAPER_FAILURE_RATE|1.5",
+            "PAPER_BALANCES|USDT",
+            "PAPER_BALANCES|USDT=lots",
+            "PAPER_BALANCES|USDT=-5",
+            "PAPER_BALANCES|=5",
+            "PAPER_BALANCES|USDT=1=2",
+            "PAPER_BALANCES|BTC=0.0000000000000000001",
     })
     void shouldReportABadValueInOneLineNamingTheVariableAndTheValue(String variable, String value) {
         // when
@@ -209,6 +216,28 @@ final class SettingsLoaderTest {
         String line = e.problems().get(0);
         assertThat(line).doesNotContain("\n").startsWith(variable).contains("'" + value + "'");
         assertThat(e.getMessage()).isEqualTo(line);
+    }
+
+    @Test
+    void shouldReadPaperBalancesAsUpperCaseAssetsAndExactAmounts() {
+        // when
+        Settings s = SettingsLoader.load(Map.of("PAPER_BALANCES", " usdt=2500.5 , BTC=0.12345678,eth=0 "));
+
+        // then
+        assertThat(s.paper().balances()).isEqualTo(Map.of("USDT", new BigDecimal("2500.5"),
+                "BTC", new BigDecimal("0.12345678"), "ETH", new BigDecimal("0")));
+    }
+
+    @Test
+    void shouldNameEachBadPairOfPaperBalances() {
+        // when
+        InvalidSettingsException e = invalid(Map.of("PAPER_BALANCES", "USDT=100,BTC=-1,ETH,USDT=5"));
+
+        // then
+        assertThat(e.problems()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("PAPER_BALANCES"));
+        assertThat(e.problems().get(0)).endsWith("got 'BTC=-1'");
+        assertThat(e.problems().get(1)).endsWith("got 'ETH'");
+        assertThat(e.problems().get(2)).endsWith("got 'USDT=5'");
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class InProcessService implements AutoCloseable {
         env.put("IP_WHITELIST", "127.0.0.1,::1");
         env.put("HTTP_PORT", "0");
         env.put("METRICS_PORT", "0");
+        env.put("PAPER_BALANCES", ServiceProcess.PAPER_BALANCES);
         env.putAll(overrides);
         Path dataDir = env.containsKey("DATA_DIR") ? Path.of(env.get("DATA_DIR")) : Files.createTempDirectory("fks-inproc-");
         env.put("DATA_DIR", dataDir.toString());

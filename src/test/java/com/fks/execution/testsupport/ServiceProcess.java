@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
     public static final String SECRET = "test-webhook-secret-0123456789";
+    /**
+     * The paper account of tests that are not about balances: more of every asset the tests trade than any of
+     * them spends, so a sell finds coins and thousands of buys find money.
+     */
+    public static final String PAPER_BALANCES = "USDT=1000000000000,USD=1000000000000,USDC=1000000000000,"
+            + "EUR=1000000000000,BTC=1000000000,ETH=1000000000,SOL=1000000000";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** Small and quick to start: most tests care about behaviour, not about the image's memory sizing. */
     private static final List<String> TEST_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
@@ -49,7 +55,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts the service and returns once /ready answers 200. Defaults (each can be overridden in env):
-     * WEBHOOK_SECRET {@link #SECRET}, IP_WHITELIST loopback, a temporary DATA_DIR, free HTTP and metrics ports.
+     * WEBHOOK_SECRET {@link #SECRET}, IP_WHITELIST loopback, {@link #PAPER_BALANCES}, a temporary DATA_DIR, free HTTP
+     * and metrics ports.
      */
     public static ServiceProcess start(Map<String, String> overrides) throws IOException {
         return start(TEST_JVM_OPTIONS, overrides);
@@ -60,6 +67,7 @@ public final class ServiceProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("WEBHOOK_SECRET", SECRET);
         env.put("IP_WHITELIST", "127.0.0.1,::1");
+        env.put("PAPER_BALANCES", PAPER_BALANCES);
         env.putAll(overrides);
         Path dataDir = env.containsKey("DATA_DIR") ? Path.of(env.get("DATA_DIR"))
                 : Files.createTempDirectory("fks-data-");

@@ -3,35 +3,61 @@ package com.fks.execution.exchange.paper;
 import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeOrder;
 import com.fks.execution.exchange.ExchangeOrderStatus;
-import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.GroupCommitWriter;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
 import com.fks.execution.order.StoreUnavailableException;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The paper book in a database, table paper_orders: an H2 file of its own beside the embedded store
- * ({@link JdbcPaperBookDatabase}), the shared PostgreSQL with replicas. Fills are written through a group-commit
- * writer of their own, so a fill is committed before the venue answers.
+ * The paper book in a database, tables paper_orders and paper_balances: an H2 file of its own beside the embedded
+ * store ({@link JdbcPaperBookDatabase}), the shared PostgreSQL with replicas. Every change goes through a
+ * group-commit writer of its own, so it is committed before the venue answers; an order and the balances it
+ * moves are one transaction, and the balance rows are locked first, in the order of their names, so replicas
+ * sharing the book neither spend a balance twice nor deadlock over it.
  */
 public final class JdbcPaperBook implements PaperBook {
+    /** Amounts are kept as DECIMAL(38, 18). */
+    private static final int SCALE = 18;
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String ORDER_COLUMNS = "exchange_order_id, status, quantity, price";
+
+    /** A place that the balance refused: nothing was written. */
+    private record Refusal(String asset, BigDecimal needed, BigDecimal free) {
+    }
 
     private final DataSource dataSource;
+    private final Map<String, BigDecimal> startingBalances;
     private final GroupCommitWriter writer;
+    /** Assets whose balance row is known to exist (rows are never deleted). */
+    private final Set<String> balanceRows = ConcurrentHashMap.newKeySet();
+    private volatile boolean schemaReady;
 
+    /** A book read without an account (tests that read the fills): every balance starts at zero. */
     public JdbcPaperBook(DataSource dataSource) {
+        this(dataSource, Map.of());
+    }
+
+    /** @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset */
+    public JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
         this.dataSource = dataSource;
+        this.startingBalances = Map.copyOf(startingBalances);
         this.writer = new GroupCommitWriter(dataSource, "paper-writer");
     }
 
@@ -40,71 +66,290 @@ public final class JdbcPaperBook implements PaperBook {
         writer.close();
     }
 
-    /** Fills share group commits like the service's own writes (the paper exchange has its own writer). */
     @Override
-    public ExchangeOrder fill(OrderRequest request, String exchangeOrderId, BigDecimal price, Instant at)
+    public ExchangeOrder place(NewOrder order) throws ExchangeException {
+        ready();
+        ensureBalanceRows(order.assets().base(), order.assets().quote());
+        Object result = write("placing a paper order", c -> placeIn(c, order));
+        if (result instanceof Refusal refusal) {
+            throw ExchangeException.rejected("insufficient_balance", "paper exchange: the order needs "
+                    + refusal.needed().stripTrailingZeros().toPlainString() + " " + refusal.asset() + ", "
+                    + refusal.free().stripTrailingZeros().toPlainString() + " free");
+        }
+        return (ExchangeOrder) result;
+    }
+
+    private Object placeIn(Connection c, NewOrder order) throws SQLException {
+        String base = order.assets().base();
+        String quote = order.assets().quote();
+        Map<String, BigDecimal[]> balances = lockBalances(c, base, quote);
+        Optional<ExchangeOrder> existing = findIn(c, order.request().clientOrderId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        boolean buy = order.request().side() == Side.BUY;
+        boolean fillsNow = order.fillPrice() != null;
+        String neededAsset = buy ? quote : base;
+        BigDecimal needed = buy
+                ? cost(order.quantity(), fillsNow ? order.fillPrice() : order.request().limitPrice())
+                : order.quantity();
+        BigDecimal free = free(neededAsset, balances.get(neededAsset));
+        if (needed.compareTo(free) > 0) {
+            return new Refusal(neededAsset, needed, free);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO paper_orders (client_order_id, exchange_order_id, "
+                + "symbol, side, order_type, quantity, price, filled_at, status, limit_price, stop_price, base_asset, "
+                + "quote_asset, locked_amount, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, order.request().clientOrderId());
+            ps.setString(2, order.exchangeOrderId());
+            ps.setString(3, order.request().symbol());
+            ps.setString(4, order.request().side().name());
+            ps.setString(5, order.request().type().name());
+            ps.setBigDecimal(6, order.quantity());
+            ps.setBigDecimal(7, order.fillPrice());
+            if (fillsNow) {
+                ps.setLong(8, order.at().toEpochMilli());
+            } else {
+                ps.setNull(8, Types.BIGINT);
+            }
+            ps.setString(9, fillsNow ? ExchangeOrderStatus.FILLED.name() : ExchangeOrderStatus.OPEN.name());
+            ps.setBigDecimal(10, order.request().limitPrice());
+            ps.setBigDecimal(11, order.request().stopPrice());
+            ps.setString(12, base);
+            ps.setString(13, quote);
+            ps.setBigDecimal(14, fillsNow ? null : needed);
+            ps.setLong(15, order.at().toEpochMilli());
+            ps.executeUpdate();
+        }
+        if (fillsNow) {
+            trade(c, order.request().side(), base, quote, order.quantity(), order.fillPrice());
+        } else {
+            move(c, neededAsset, BigDecimal.ZERO, needed);
+        }
+        return findIn(c, order.request().clientOrderId()).orElseThrow();
+    }
+
+    @Override
+    public Optional<ExchangeOrder> fillResting(String clientOrderId, BigDecimal price, Instant at)
             throws ExchangeException {
-        try {
-            return writer.write("filling a paper order", c -> {
-                Savepoint beforeInsert = c.setSavepoint();
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO paper_orders (client_order_id, "
-                        + "exchange_order_id, symbol, side, order_type, quantity, price, filled_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, request.clientOrderId());
-                    ps.setString(2, exchangeOrderId);
-                    ps.setString(3, request.symbol());
-                    ps.setString(4, request.side().name());
-                    ps.setString(5, request.type().name());
-                    ps.setBigDecimal(6, request.quantity());
-                    ps.setBigDecimal(7, price);
-                    ps.setLong(8, at.toEpochMilli());
-                    ps.executeUpdate();
-                    return new ExchangeOrder(request.clientOrderId(), exchangeOrderId, ExchangeOrderStatus.FILLED,
-                            request.quantity(), price);
-                } catch (SQLException e) {
-                    if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    c.rollback(beforeInsert);
-                    return findIn(c, request.clientOrderId()).orElseThrow(() -> e);
-                }
-            });
-        } catch (StoreUnavailableException e) {
-            // The fill may still commit after this answer: the outcome is unknown, and the engine's lookup
-            // settles it (a second fill of the same client order id is refused above).
-            throw ExchangeException.unknownOutcome("paper exchange: its book did not answer", e);
-        }
+        ready();
+        return write("filling a resting paper order", c -> end(c, clientOrderId, price, at));
     }
 
     @Override
-    public Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException {
-        try (Connection c = dataSource.getConnection()) {
-            return findIn(c, clientOrderId);
-        } catch (SQLException e) {
-            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
-        }
+    public Optional<ExchangeOrder> cancel(String clientOrderId, Instant at) throws ExchangeException {
+        ready();
+        return write("cancelling a paper order", c -> end(c, clientOrderId, null, at));
     }
 
-    private static Optional<ExchangeOrder> findIn(Connection c, String clientOrderId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT exchange_order_id, quantity, price FROM paper_orders WHERE client_order_id = ?")) {
+    /** Ends a resting order: filled at {@code price}, or cancelled when it is null; releases its lock either way. */
+    private Optional<ExchangeOrder> end(Connection c, String clientOrderId, BigDecimal price, Instant at)
+            throws SQLException {
+        Side side;
+        String base;
+        String quote;
+        BigDecimal quantity;
+        BigDecimal locked;
+        try (PreparedStatement ps = c.prepareStatement("SELECT side, base_asset, quote_asset, quantity, locked_amount, "
+                + "status FROM paper_orders WHERE client_order_id = ?")) {
             ps.setString(1, clientOrderId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), ExchangeOrderStatus.FILLED,
-                        rs.getBigDecimal(2).stripTrailingZeros(), rs.getBigDecimal(3).stripTrailingZeros()));
+                if (!ExchangeOrderStatus.OPEN.name().equals(rs.getString(6))) {
+                    return findIn(c, clientOrderId);
+                }
+                side = Side.valueOf(rs.getString(1));
+                base = rs.getString(2);
+                quote = rs.getString(3);
+                quantity = rs.getBigDecimal(4);
+                locked = rs.getBigDecimal(5);
+            }
+        }
+        lockBalances(c, base, quote);
+        int ended;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE paper_orders SET status = ?, price = ?, filled_at = ? "
+                + "WHERE client_order_id = ? AND status = ?")) {
+            ps.setString(1, price == null ? ExchangeOrderStatus.CANCELED.name() : ExchangeOrderStatus.FILLED.name());
+            ps.setBigDecimal(2, price);
+            if (price == null) {
+                ps.setNull(3, Types.BIGINT);
+            } else {
+                ps.setLong(3, at.toEpochMilli());
+            }
+            ps.setString(4, clientOrderId);
+            ps.setString(5, ExchangeOrderStatus.OPEN.name());
+            ended = ps.executeUpdate();
+        }
+        // Another replica's fill or cancel got there first (read before it committed): it moved the balances.
+        if (ended == 1) {
+            move(c, side == Side.BUY ? quote : base, BigDecimal.ZERO, locked.negate());
+            if (price != null) {
+                trade(c, side, base, quote, quantity, price);
+            }
+        }
+        return findIn(c, clientOrderId);
+    }
+
+    /** A fill: a buy gains the base and pays its cost in the quote, a sell the other way round. */
+    private static void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
+                              BigDecimal price) throws SQLException {
+        if (side == Side.BUY) {
+            move(c, base, quantity, BigDecimal.ZERO);
+            move(c, quote, cost(quantity, price).negate(), BigDecimal.ZERO);
+        } else {
+            move(c, base, quantity.negate(), BigDecimal.ZERO);
+            move(c, quote, proceeds(quantity, price), BigDecimal.ZERO);
+        }
+    }
+
+    private static void move(Connection c, String asset, BigDecimal traded, BigDecimal locked) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE paper_balances SET traded = traded + ?, locked = locked + ? WHERE asset = ?")) {
+            ps.setBigDecimal(1, traded);
+            ps.setBigDecimal(2, locked);
+            ps.setString(3, asset);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("paper balance row of " + asset + " is missing");
+            }
+        }
+    }
+
+    /** What a buy pays: rounded up, as a venue never undercharges. */
+    static BigDecimal cost(BigDecimal quantity, BigDecimal price) {
+        return quantity.multiply(price).setScale(SCALE, RoundingMode.CEILING);
+    }
+
+    /** What a sell receives: rounded down. */
+    static BigDecimal proceeds(BigDecimal quantity, BigDecimal price) {
+        return quantity.multiply(price).setScale(SCALE, RoundingMode.FLOOR);
+    }
+
+    /** Locks the balance rows of the assets for this transaction, in name order; returns {traded, locked} of each. */
+    private static Map<String, BigDecimal[]> lockBalances(Connection c, String... assets) throws SQLException {
+        Map<String, BigDecimal[]> rows = new java.util.HashMap<>();
+        for (String asset : new TreeSet<>(List.of(assets))) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT traded, locked FROM paper_balances WHERE asset = ? FOR UPDATE")) {
+                ps.setString(1, asset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rows.put(asset, rs.next() ? new BigDecimal[] {rs.getBigDecimal(1), rs.getBigDecimal(2)}
+                            : new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                }
+            }
+        }
+        return rows;
+    }
+
+    private BigDecimal free(String asset, BigDecimal[] tradedAndLocked) {
+        return startingBalances.getOrDefault(asset, BigDecimal.ZERO).add(tradedAndLocked[0]).subtract(tradedAndLocked[1]);
+    }
+
+    /**
+     * Balance rows are made outside the group's transactions, so no write there has to expect a duplicate key
+     * (which would need a savepoint each on PostgreSQL, or fail the group).
+     */
+    private void ensureBalanceRows(String... assets) throws ExchangeException {
+        for (String asset : assets) {
+            if (balanceRows.contains(asset)) {
+                continue;
+            }
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO paper_balances (asset, traded, locked) SELECT ?, 0, 0 "
+                            + "WHERE NOT EXISTS (SELECT 1 FROM paper_balances WHERE asset = ?)")) {
+                ps.setString(1, asset);
+                ps.setString(2, asset);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw unavailable(e);
+                }
+                // another replica made it meanwhile
+            }
+            balanceRows.add(asset);
+        }
+    }
+
+    @Override
+    public BigDecimal freeBalance(String asset) throws ExchangeException {
+        ready();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT traded, locked FROM paper_balances WHERE asset = ?")) {
+            ps.setString(1, asset);
+            try (ResultSet rs = ps.executeQuery()) {
+                BigDecimal[] row = rs.next() ? new BigDecimal[] {rs.getBigDecimal(1), rs.getBigDecimal(2)}
+                        : new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO};
+                // A PAPER_BALANCES lowered after trading can leave less than nothing: the account has none.
+                return free(asset, row).max(BigDecimal.ZERO).stripTrailingZeros();
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException {
+        ready();
+        try (Connection c = dataSource.getConnection()) {
+            return findIn(c, clientOrderId);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static Optional<ExchangeOrder> findIn(Connection c, String clientOrderId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + ORDER_COLUMNS + " FROM paper_orders WHERE client_order_id = ?")) {
+            ps.setString(1, clientOrderId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                ExchangeOrderStatus status = ExchangeOrderStatus.valueOf(rs.getString(2));
+                if (status != ExchangeOrderStatus.FILLED) {
+                    return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), status, BigDecimal.ZERO, null));
+                }
+                return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), status,
+                        rs.getBigDecimal(3).stripTrailingZeros(), rs.getBigDecimal(4).stripTrailingZeros()));
             }
         }
     }
 
     @Override
+    public List<Resting> resting(String symbol) throws ExchangeException {
+        ready();
+        List<Resting> resting = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT client_order_id, side, order_type, quantity, limit_price, stop_price FROM paper_orders "
+                        + "WHERE symbol = ? AND status = ? ORDER BY placed_at, client_order_id")) {
+            ps.setString(1, symbol);
+            ps.setString(2, ExchangeOrderStatus.OPEN.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    resting.add(new Resting(rs.getString(1), Side.valueOf(rs.getString(2)),
+                            OrderType.valueOf(rs.getString(3)), rs.getBigDecimal(4).stripTrailingZeros(),
+                            strip(rs.getBigDecimal(5)), strip(rs.getBigDecimal(6))));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return resting;
+    }
+
+    private static BigDecimal strip(BigDecimal value) {
+        return value == null ? null : value.stripTrailingZeros();
+    }
+
+    @Override
     public List<Fill> fills() throws ExchangeException {
+        ready();
         List<Fill> fills = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT client_order_id, symbol, side, quantity, price FROM paper_orders ORDER BY filled_at")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT client_order_id, symbol, side, quantity, price FROM paper_orders WHERE status = ? "
+                        + "ORDER BY filled_at, client_order_id")) {
+            ps.setString(1, ExchangeOrderStatus.FILLED.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     fills.add(new Fill(rs.getString(1), rs.getString(2), rs.getString(3),
@@ -112,7 +357,7 @@ public final class JdbcPaperBook implements PaperBook {
                 }
             }
         } catch (SQLException e) {
-            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+            throw unavailable(e);
         }
         return fills;
     }
@@ -122,7 +367,42 @@ public final class JdbcPaperBook implements PaperBook {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
             ps.executeQuery().close();
         } catch (SQLException e) {
-            throw ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
+            throw unavailable(e);
         }
+    }
+
+    private <T> T write(String what, GroupCommitWriter.Write<T> write) throws ExchangeException {
+        try {
+            return writer.write(what, write);
+        } catch (StoreUnavailableException e) {
+            // The write may still commit after this answer: the outcome is unknown, and the engine's lookup
+            // settles it (a second place of the same client order id returns the first).
+            throw ExchangeException.unknownOutcome("paper exchange: its book did not answer", e);
+        }
+    }
+
+    /**
+     * The schema is brought up to date on first use, not when the book is built: on PostgreSQL the store's pool
+     * is still opening then, and its migrations must run first.
+     */
+    private void ready() throws ExchangeException {
+        if (schemaReady) {
+            return;
+        }
+        synchronized (this) {
+            if (schemaReady) {
+                return;
+            }
+            try {
+                JdbcPaperBookDatabase.ensureSchema(dataSource);
+            } catch (SQLException e) {
+                throw unavailable(e);
+            }
+            schemaReady = true;
+        }
+    }
+
+    private static ExchangeException unavailable(SQLException e) {
+        return ExchangeException.unavailable("paper exchange: its book is unavailable (" + e.getSQLState() + ")", e);
     }
 }

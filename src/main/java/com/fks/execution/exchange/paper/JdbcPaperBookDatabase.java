@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) whose every
@@ -18,19 +19,49 @@ import java.sql.Statement;
  * a simulated venue, off the webhook's path). Apart from the order view, which may lag, and from the order
  * journal, which is the service's own word. Its pool evicts dead connections as the store's does: the layering
  * lets the exchange's JDBC code, and only it, use the order store's JDBC helpers.
+ *
+ * <p>The book's schema is its own, on H2 and on PostgreSQL alike (where the store's first migration made
+ * paper_orders as fills only): {@link #ensureSchema} brings a book of any earlier version up to date in place.
  */
 public final class JdbcPaperBookDatabase {
-    private static final String SCHEMA = "CREATE TABLE IF NOT EXISTS paper_orders ("
+    /** Fills, resting orders and their ends; amounts as DECIMAL(38, 18), like the store's. */
+    private static final String ORDERS = "CREATE TABLE IF NOT EXISTS paper_orders ("
             + "client_order_id VARCHAR(40) NOT NULL PRIMARY KEY, exchange_order_id VARCHAR(64) NOT NULL, "
-            + "symbol VARCHAR(32) NOT NULL, side VARCHAR(4) NOT NULL, order_type VARCHAR(8) NOT NULL, "
-            + "quantity DECIMAL(38, 18) NOT NULL, price DECIMAL(38, 18) NOT NULL, filled_at BIGINT NOT NULL)";
+            + "symbol VARCHAR(32) NOT NULL, side VARCHAR(4) NOT NULL, order_type VARCHAR(16) NOT NULL, "
+            + "quantity DECIMAL(38, 18) NOT NULL, price DECIMAL(38, 18), filled_at BIGINT, "
+            + "status VARCHAR(10) DEFAULT 'FILLED' NOT NULL, limit_price DECIMAL(38, 18), stop_price DECIMAL(38, 18), "
+            + "base_asset VARCHAR(16), quote_asset VARCHAR(16), locked_amount DECIMAL(38, 18), placed_at BIGINT)";
+    /**
+     * From the first version's paper_orders (fills only: order_type VARCHAR(8) could not hold STOP_LOSS, price
+     * and filled_at were never empty) to the one above. Each statement is a no-op on a book already up to date,
+     * and each is valid on both H2 and PostgreSQL. The rows of the first version are fills made before the paper
+     * account had balances: their assets stay empty, and they move no balance.
+     */
+    private static final List<String> UPGRADE = List.of(
+            "ALTER TABLE paper_orders ALTER COLUMN order_type SET DATA TYPE VARCHAR(16)",
+            "ALTER TABLE paper_orders ALTER COLUMN price DROP NOT NULL",
+            "ALTER TABLE paper_orders ALTER COLUMN filled_at DROP NOT NULL",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS status VARCHAR(10) DEFAULT 'FILLED' NOT NULL",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS limit_price DECIMAL(38, 18)",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS stop_price DECIMAL(38, 18)",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS base_asset VARCHAR(16)",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS quote_asset VARCHAR(16)",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS locked_amount DECIMAL(38, 18)",
+            "ALTER TABLE paper_orders ADD COLUMN IF NOT EXISTS placed_at BIGINT",
+            // Each price an alert brings looks up the resting orders of its symbol.
+            "CREATE INDEX IF NOT EXISTS paper_orders_resting ON paper_orders (symbol, status)",
+            // What fills and locks moved, per asset: free = PAPER_BALANCES + traded - locked. Kept as running
+            // sums, written in the same transaction as the order that moves them.
+            "CREATE TABLE IF NOT EXISTS paper_balances (asset VARCHAR(16) NOT NULL PRIMARY KEY, "
+                    + "traded DECIMAL(38, 18) NOT NULL, locked DECIMAL(38, 18) NOT NULL)");
+    /** The first version's columns, which an import from the store's database copies. */
     private static final String COLUMNS = "client_order_id, exchange_order_id, symbol, side, order_type, quantity, "
             + "price, filled_at";
 
     private JdbcPaperBookDatabase() {
     }
 
-    /** Opens (creating) the book under {@code dataDir}. */
+    /** Opens (creating or upgrading) the book under {@code dataDir}. */
     public static HikariDataSource open(Path dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("fks-paper-book");
@@ -47,14 +78,59 @@ public final class JdbcPaperBookDatabase {
         config.setExceptionOverride(eviction);
         HikariDataSource dataSource = new HikariDataSource(config);
         eviction.evictingAllOf(dataSource.getHikariPoolMXBean());
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(SCHEMA);
+        try {
+            ensureSchema(dataSource);
         } catch (SQLException e) {
             dataSource.close();
             throw new IllegalStateException("cannot open the paper exchange's book in " + dataDir + ": "
                     + e.getMessage(), e);
         }
         return dataSource;
+    }
+
+    /**
+     * Creates the book's tables, or upgrades those of an earlier version in place; does nothing to a book that
+     * is up to date. Replicas sharing PostgreSQL may run it at once: the first ALTER locks paper_orders, so the
+     * others wait and then find nothing left to do.
+     */
+    public static void ensureSchema(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (upToDate(c)) {
+                return;
+            }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(ORDERS);
+                for (String statement : UPGRADE) {
+                    s.execute(statement);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private static boolean upToDate(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT placed_at FROM paper_orders WHERE 1 = 0").close();
+            s.executeQuery("SELECT traded FROM paper_balances WHERE 1 = 0").close();
+            return true;
+        } catch (SQLException e) {
+            return false;
+        } finally {
+            try {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
+            } catch (SQLException ignored) {
+                // the upgrade's own statements will say what is wrong with this connection
+            }
+        }
     }
 
     /**
