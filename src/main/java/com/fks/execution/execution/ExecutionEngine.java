@@ -468,8 +468,12 @@ public final class ExecutionEngine implements AutoCloseable {
                 answer.averagePrice()));
     }
 
+    /**
+     * A market alert's price is the market's (its close); a limit alert's is only what the trader asks, which would
+     * otherwise fill its own order on paper.
+     */
     private void observePrice(Order order, GuardedExchange exchange) {
-        if (order.price() != null && !order.type().isProtection()) {
+        if (order.price() != null && order.type() == OrderType.MARKET) {
             exchange.observePrice(order.symbol(), order.price());
         }
     }
