@@ -199,6 +199,25 @@ final class TradingActionsTest {
     }
 
     @Test
+    void shouldPlaceASingleTakeProfitAndCloseAShareOfThePositionOnAPercentExit() throws Exception {
+        // given a filled buy of 0.04 protected by a take-profit only
+        String entry = accept("\"action\":\"buy\",\"quantity\":0.04,\"price\":30000,\"take_profit\":{\"price\":33000}");
+        JsonNode takeProfit = awaitStatus(entry + "p", "SUBMITTED");
+        assertThat(takeProfit.path("kind").asText()).isEqualTo("take_profit");
+        assertThat(binance.orders().get("fkp" + entry).type()).isEqualTo("TAKE_PROFIT");
+        assertThat(binance.orders().get("fkp" + entry).stopPrice()).isEqualByComparingTo("33000");
+
+        // when the strategy closes a quarter of it
+        String exit = accept("\"action\":\"exit\",\"quantity\":25,\"quantity_type\":\"percent_of_position\","
+                + "\"price\":30000");
+
+        // then the take-profit is cancelled first (an exit closes the position's protection), a quarter is sold
+        assertThat(awaitStatus(exit, "FILLED").path("executed_quantity").asText()).isEqualTo("0.01");
+        awaitStatus(entry + "p", "CANCELED");
+        assertThat(positions().path("positions").get(0).path("quantity").asText()).isEqualTo("0.03");
+    }
+
+    @Test
     void shouldSellOnceWhenTheExitsSendIsTakenButAnsweredWithAServerError() throws Exception {
         // given a filled buy, and a venue that will take the next new order and answer 500
         String entry = accept("\"action\":\"buy\",\"quantity\":0.01,\"price\":30000");
