@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No Docker engine runs here: the Dockerfile is checked by reading it, instruction by instruction,
- * for what the manifests rely on.
+ * The Dockerfile, read instruction by instruction, for what the manifests rely on (ContainerImageIT builds the
+ * image and runs it).
  */
 final class DockerfileTest {
 
