@@ -190,12 +190,21 @@ public final class WebhookPipeline {
     }
 
     /**
-     * An exit of a position the service does not hold makes no order. The position is read before recording, so an
-     * exit that arrives while its entry is still on its way to the exchange finds no position yet.
+     * An exit of a position the service does not hold makes no order; an exit seen before is answered as a duplicate
+     * first. The position is read before recording, so an exit that arrives while its entry is still on its way to
+     * the exchange finds no position yet.
      */
     private Optional<WebhookResponse> nothingToExit(Alert valid) throws AlertRejectedException {
         Position position;
         try {
+            // A repeated exit (TradingView retries) is the earlier order's, whatever the position is now.
+            Optional<String> earlier = p.store().orderOfAlert(valid.alertId(),
+                    p.clock().instant().minus(ExecutionEngine.DEDUP_WINDOW));
+            if (earlier.isPresent()) {
+                log.info("alert is a duplicate of an earlier one; no new order");
+                return Optional.of(answer(200, "duplicate", Map.of("status", "duplicate", "order_id", earlier.get(),
+                        "alert_id", valid.alertId())));
+            }
             position = p.store().position(valid.exchange(), valid.symbol(), valid.strategy());
         } catch (StoreUnavailableException e) {
             log.error("webhook refused: the store is unavailable to read the position, nothing recorded: {}",

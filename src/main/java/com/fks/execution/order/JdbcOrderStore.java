@@ -72,6 +72,20 @@ public final class JdbcOrderStore implements OrderStore {
     }
 
     @Override
+    public Optional<String> orderOfAlert(String alertId, Instant since) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT order_id FROM alert_ids WHERE alert_id = ? AND received_at >= ?")) {
+            ps.setString(1, alertId);
+            ps.setLong(2, since.toEpochMilli());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("store failed while looking up an alert id: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Position> positions(String exchange, String symbol) {
         return reads.positions(exchange, symbol);
     }

@@ -51,6 +51,12 @@ public interface OrderStore extends AutoCloseable {
     /** Open orders held by owner in the given status. */
     List<String> openOrders(String owner, OrderStatus status, int limit);
 
+    /**
+     * The order an alert id made, if that alert was recorded at or after {@code since} (the de-duplication window):
+     * what a repeated exit is answered with, before its position is read.
+     */
+    Optional<String> orderOfAlert(String alertId, Instant since);
+
     /** The service's positions from its own fills: all of them, or of one exchange and symbol. */
     List<Position> positions(String exchange, String symbol);
 

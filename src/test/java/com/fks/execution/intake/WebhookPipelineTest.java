@@ -126,6 +126,28 @@ final class WebhookPipelineTest {
     }
 
     @Test
+    void shouldAnswerARepeatedExitAsTheDuplicateItIsEvenOnceThePositionIsClosed() throws Exception {
+        // given an exit that closed the position
+        String strategy = newStrategy();
+        filledBuy(service, strategy);
+        String exit = "{\"secret\":\"" + ServiceProcess.SECRET + "\",\"id\":\"" + Alerts.uniqueId() + "\","
+                + "\"symbol\":\"BINANCE:BTCUSDT\",\"strategy\":\"" + strategy + "\",\"action\":\"exit\",\"price\":65000}";
+        HttpResponse<String> first = service.webhook(exit);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        String orderId = json(first).path("order_id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> json(service.get("/orders/" + orderId, AUTH))
+                .path("status").asText(), "FILLED"::equals);
+
+        // when TradingView sends it again
+        HttpResponse<String> again = service.webhook(exit);
+
+        // then it is the earlier order's duplicate, not an exit of a flat position
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json(again).path("status").asText()).isEqualTo("duplicate");
+        assertThat(json(again).path("order_id").asText()).isEqualTo(orderId);
+    }
+
+    @Test
     void shouldRefuseAQuoteSizeOverTheLimitAndAcceptOneWithin() throws Exception {
         // when: MAX_ORDER_SIZE_USD is 1000; quote sizes need no price
         HttpResponse<String> over = service.webhook(alert(newStrategy(),

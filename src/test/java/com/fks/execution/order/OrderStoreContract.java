@@ -461,6 +461,18 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldTellTheOrderOfAnAlertIdWithinTheWindowAcrossAReopen() {
+        store.record(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY);
+
+        assertThat(store.orderOfAlert("alert-1", T0.minusSeconds(1))).contains("o1");
+        assertThat(store.orderOfAlert("alert-1", T0.plusSeconds(1))).isEmpty();
+        assertThat(store.orderOfAlert("alert-2", T0.minusSeconds(1))).isEmpty();
+        store.close();
+        store = open();
+        assertThat(store.orderOfAlert("alert-1", T0.minusSeconds(1))).contains("o1");
+    }
+
+    @Test
     void shouldKeepPositionsFromTheServicesOwnFills() {
         // given two buys and a sell of one strategy filled, a buy of another, and an open sell
         fillAt("b1", Side.BUY, "0.02", "60000", "trend");

@@ -158,6 +158,18 @@ public final class JournalOrderStore implements OrderStore {
         return open;
     }
 
+    @Override
+    public Optional<String> orderOfAlert(String alertId, Instant since) {
+        try {
+            Core core = core();
+            return core.seen(alertId, core.clock.instant()).filter(seen -> seen.receivedAt() >= since.toEpochMilli())
+                    .map(seen -> seen.orderId());
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the order view failed while looking up an alert id: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Every open order is in memory: no wait for the view, no read of it. */
     @Override
     public List<Order> openOrdersFor(String exchange, String symbol) {
