@@ -642,10 +642,9 @@ public final class ExecutionEngine implements AutoCloseable {
     /** A sale left the position flat: its remaining protection would sell what the service no longer holds. */
     private void cancelOrphanedProtection(Order sale) {
         try {
-            // Open orders are cheap to list (an index, or memory); the position is read only when protection is open.
-            boolean protectionOpen = store.openOrdersFor(sale.exchange(), sale.symbol()).stream().anyMatch(o ->
-                    o.type().isProtection() && Objects.equals(o.strategy(), sale.strategy()));
-            if (!protectionOpen || !store.position(sale.exchange(), sale.symbol(), sale.strategy()).isFlat()) {
+            // Asked after every sale: a counter (or an indexed read) first, the position only when protection is open.
+            if (!store.hasOpenProtection(sale.exchange(), sale.symbol(), sale.strategy())
+                    || !store.position(sale.exchange(), sale.symbol(), sale.strategy()).isFlat()) {
                 return;
             }
             GuardedExchange exchange = exchanges.get(sale.exchange());

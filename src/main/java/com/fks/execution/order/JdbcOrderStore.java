@@ -86,6 +86,25 @@ public final class JdbcOrderStore implements OrderStore {
     }
 
     @Override
+    public boolean hasOpenProtection(String exchange, String symbol, String strategy) {
+        String sql = "SELECT 1 FROM orders WHERE exchange = ? AND symbol = ? "
+                + "AND status IN ('ACCEPTED','SUBMITTING','SUBMITTED') AND order_type IN ('STOP_LOSS','TAKE_PROFIT','OCO') "
+                + (strategy == null ? "AND strategy IS NULL" : "AND strategy = ?") + " FETCH FIRST 1 ROWS ONLY";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, exchange);
+            ps.setString(2, symbol);
+            if (strategy != null) {
+                ps.setString(3, strategy);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("store failed while looking for open protection: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<Position> positions(String exchange, String symbol) {
         return reads.positions(exchange, symbol);
     }

@@ -63,6 +63,12 @@ public interface OrderStore extends AutoCloseable {
     /** The service's position in one symbol for one strategy (null strategy = alerts without one). */
     Position position(String exchange, String symbol, String strategy);
 
+    /**
+     * Whether a stop-loss, take-profit or OCO of this exchange, symbol and strategy is open: asked after every sale,
+     * so it must stay cheap (a counter on the embedded store, an indexed read on PostgreSQL).
+     */
+    boolean hasOpenProtection(String exchange, String symbol, String strategy);
+
     /** Open orders of one exchange and symbol, whoever holds them: what a cancel or an exit acts on. */
     List<Order> openOrdersFor(String exchange, String symbol);
 

@@ -461,6 +461,27 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldTellWhetherProtectionIsOpenForAStrategyAcrossAReopen() {
+        NewOrder oco = new NewOrder("p1", "protection:e1", "fkpe1", "paper", "BTCUSDT", Side.SELL, OrderType.OCO,
+                new BigDecimal("0.01"), new BigDecimal("66000"), null, "trend", "{}", T0,
+                new OrderTerms(OrderKind.PROTECTION, QuantityType.BASE, null, null, "e1", new BigDecimal("58000")));
+        store.record(oco, "replica-a", T0.plus(LEASE), DAY);
+
+        assertThat(store.hasOpenProtection("paper", "BTCUSDT", "trend")).isTrue();
+        assertThat(store.hasOpenProtection("paper", "BTCUSDT", "other")).isFalse();
+        assertThat(store.hasOpenProtection("paper", "BTCUSDT", null)).isFalse();
+        assertThat(store.hasOpenProtection("paper", "ETHUSDT", "trend")).isFalse();
+        store.close();
+        store = open();
+        assertThat(store.hasOpenProtection("paper", "BTCUSDT", "trend")).isTrue();
+
+        store.claimExpired("replica-a", T0.plus(DAY), T0.plus(DAY).plus(LEASE), 10);
+        assertThat(store.transition("p1", "replica-a", new OrderUpdate(OrderStatus.ACCEPTED, OrderStatus.CANCELED,
+                "canceled_by_exit", null, null, null, null), T0)).isTrue();
+        assertThat(store.hasOpenProtection("paper", "BTCUSDT", "trend")).isFalse();
+    }
+
+    @Test
     void shouldTellTheOrderOfAnAlertIdWithinTheWindowAcrossAReopen() {
         store.record(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY);
 

@@ -170,6 +170,19 @@ public final class JournalOrderStore implements OrderStore {
         }
     }
 
+    @Override
+    public boolean hasOpenProtection(String exchange, String symbol, String strategy) {
+        return core().openProtections.getOrDefault(protectionKey(exchange, symbol, strategy), 0) > 0;
+    }
+
+    private static String protectionKey(String exchange, String symbol, String strategy) {
+        return exchange + '\u0000' + symbol + '\u0000' + (strategy == null ? "\u0001" : strategy);
+    }
+
+    private static boolean openProtection(LiveOrder live) {
+        return live != null && !live.status().isFinal() && live.order().type().isProtection();
+    }
+
     /** Every open order is in memory: no wait for the view, no read of it. */
     @Override
     public List<Order> openOrdersFor(String exchange, String symbol) {
@@ -349,6 +362,8 @@ public final class JournalOrderStore implements OrderStore {
         private final OrderReads reads;
         private final Clock clock;
         private final ConcurrentHashMap<String, LiveOrder> live = new ConcurrentHashMap<>();
+        /** Open protection orders per exchange, symbol and strategy: what a sale asks about, without a scan. */
+        private final ConcurrentHashMap<String, Integer> openProtections = new ConcurrentHashMap<>();
         /** Every position from the service's fills: seeded from the view at opening, then one change at a time. */
         private final PositionLedger ledger = new PositionLedger();
         /** Alert ids accepted and not yet in the view: order id and receipt time. */
@@ -408,6 +423,9 @@ public final class JournalOrderStore implements OrderStore {
             }
             Core core = new Core(folder, journal, view, clock);
             core.live.putAll(fromView);
+            for (LiveOrder open : fromView.values()) {
+                core.countProtection(null, open);
+            }
             for (Position position : core.reads.positions(null, null)) {
                 core.ledger.seed(position);
             }
@@ -515,7 +533,18 @@ public final class JournalOrderStore implements OrderStore {
         private void applyOrder(LiveOrder next) {
             LiveOrder before = live.get(next.order().orderId());
             ledger.changed(before == null ? null : before.order(), next.order());
+            countProtection(before, next);
             live.compute(next.order().orderId(), (id, cur) -> next.keepingLeaseOf(cur));
+        }
+
+        private void countProtection(LiveOrder before, LiveOrder next) {
+            boolean was = openProtection(before);
+            boolean is = openProtection(next);
+            if (was != is) {
+                Order o = next.order();
+                openProtections.merge(protectionKey(o.exchange(), o.symbol(), o.strategy()), is ? 1 : -1,
+                        (a, b) -> a + b == 0 ? null : a + b);
+            }
         }
 
         /** The view has everything up to {@code position}: drop what memory held only for it. */
