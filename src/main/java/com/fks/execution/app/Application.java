@@ -2,6 +2,7 @@ package com.fks.execution.app;
 
 import ch.qos.logback.classic.Level;
 import com.fks.execution.config.PerpetualSymbols;
+import com.fks.execution.config.DataDirectory;
 import com.fks.execution.config.Settings;
 import com.fks.execution.config.WebhookSecretFile;
 import com.fks.execution.exchange.ExchangeClient;
@@ -74,6 +75,9 @@ public final class Application implements AutoCloseable {
         this.settings = settings;
         setLogLevel(settings.logLevel());
         Clock clock = Clock.systemUTC();
+        if (settings.database().isEmbedded()) {
+            DataDirectory.requireWritable(settings.dataDir());
+        }
         this.secret = WebhookSecretFile.resolve(settings);
         this.metrics = new ExecutionMetrics();
         this.dataSource = OpeningDataSource.open(settings.database(), settings.dataDir());
