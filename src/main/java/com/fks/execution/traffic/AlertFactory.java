@@ -17,7 +17,9 @@ import java.util.function.Function;
 
 /**
  * Builds alerts the way a TradingView strategy template renders them: {@code EXCHANGE:TICKER} symbols and bare
- * ones, lower-case actions, market orders carrying the close price and limit orders a little off it, confidences
+ * ones, lower-case actions, market orders carrying the close price and marketable limit orders (2 % through it, as a
+ * trader who wants the fill and caps the price sends them; a passive limit would rest on the paper exchange until
+ * a later alert's price reached it, and a run's accounting could not wait for it), confidences
  * around the usual 0.6 threshold, indicator values that are sometimes a bare {@code NaN} (TradingView's rendering
  * of {@code na}), {@code {{timenow}}} timestamps, and ids unique within the run.
  */
@@ -204,7 +206,7 @@ public final class AlertFactory {
         double notional = 20 + random.nextDouble() * 1_980;
         BigDecimal quantity = BigDecimal.valueOf(notional / close).setScale(6, RoundingMode.HALF_UP)
                 .max(new BigDecimal("0.000001"));
-        double price = limit ? close * (action.equals("buy") ? 0.999 : 1.001) : close;
+        double price = limit ? close * (action.equals("buy") ? 1.02 : 0.98) : close;
         BigDecimal confidence = BigDecimal.valueOf(0.55 + random.nextDouble() * 0.4).setScale(2, RoundingMode.HALF_UP);
 
         StringBuilder s = new StringBuilder(400).append('{');
