@@ -193,10 +193,10 @@ final class ContainerImageIT {
         String logs = Podman.run("logs", service.name()).output();
         System.out.println(logs);
 
-        // then it stops with 1 and one start-up line says why, naming the folder
+        // then it stops with 1 and one start-up line says why, naming the folder and the user
         assertThat(exitCode).as(logs).isEqualTo("1");
         assertThat(logs.lines().filter(l -> l.startsWith("fks-execution: start-up failed: ")).toList())
-                .as(logs).singleElement().asString().contains("/data/");
+                .as(logs).singleElement().asString().contains("DATA_DIR /data is not writable by this process (user fks)");
     }
 
     @Test
