@@ -50,7 +50,7 @@ public final class BinanceTestExchange extends TestExchangeServer {
     /** quoteAssetPrecision of every symbol here (USDT's at Binance). */
     private static final int QUOTE_PRECISION = 8;
     /** Quote assets recognised at the end of a symbol, longest first (BTCUSDT: BTC and USDT). */
-    private static final List<String> QUOTE_ASSETS = List.of("FDUSD", "USDT", "USDC", "BUSD", "TUSD", "EUR",
+    private static final List<String> QUOTE_ASSETS = List.of("FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USD", "EUR",
             "BTC", "ETH", "BNB");
 
     /** The filters and fill price of one symbol. Zero disables a filter value, as at Binance. */
