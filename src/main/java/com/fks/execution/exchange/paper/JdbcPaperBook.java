@@ -121,12 +121,15 @@ public final class JdbcPaperBook implements PaperBook {
             ps.setLong(15, order.at().toEpochMilli());
             ps.executeUpdate();
         }
+        String clientOrderId = order.request().clientOrderId();
         if (fillsNow) {
             trade(c, order.request().side(), base, quote, order.quantity(), order.fillPrice());
-        } else {
-            move(c, neededAsset, BigDecimal.ZERO, needed);
+            // What was just written, as findIn would read it back: no second read per fill.
+            return new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.FILLED,
+                    order.quantity().stripTrailingZeros(), order.fillPrice().stripTrailingZeros());
         }
-        return findIn(c, order.request().clientOrderId()).orElseThrow();
+        move(c, neededAsset, BigDecimal.ZERO, needed);
+        return new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.OPEN, BigDecimal.ZERO, null);
     }
 
     @Override
@@ -192,15 +195,25 @@ public final class JdbcPaperBook implements PaperBook {
         return findIn(c, clientOrderId);
     }
 
-    /** A fill: a buy gains the base and pays its cost in the quote, a sell the other way round. */
+    /**
+     * A fill: a buy gains the base and pays its cost in the quote, a sell the other way round; both balances in one
+     * statement (a fill is the hot path of the paper exchange).
+     */
     private static void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
                               BigDecimal price) throws SQLException {
-        if (side == Side.BUY) {
-            move(c, base, quantity, BigDecimal.ZERO);
-            move(c, quote, cost(quantity, price).negate(), BigDecimal.ZERO);
-        } else {
-            move(c, base, quantity.negate(), BigDecimal.ZERO);
-            move(c, quote, proceeds(quantity, price), BigDecimal.ZERO);
+        BigDecimal baseDelta = side == Side.BUY ? quantity : quantity.negate();
+        BigDecimal quoteDelta = side == Side.BUY ? cost(quantity, price).negate() : proceeds(quantity, price);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE paper_balances SET traded = traded + "
+                + "CASE WHEN asset = ? THEN CAST(? AS DECIMAL(38, 18)) ELSE CAST(? AS DECIMAL(38, 18)) END "
+                + "WHERE asset IN (?, ?)")) {
+            ps.setString(1, base);
+            ps.setBigDecimal(2, baseDelta);
+            ps.setBigDecimal(3, quoteDelta);
+            ps.setString(4, base);
+            ps.setString(5, quote);
+            if (ps.executeUpdate() != 2) {
+                throw new SQLException("paper balance rows of " + base + " and " + quote + " are missing");
+            }
         }
     }
 
@@ -226,18 +239,28 @@ public final class JdbcPaperBook implements PaperBook {
         return quantity.multiply(price).setScale(SCALE, RoundingMode.FLOOR);
     }
 
-    /** Locks the balance rows of the assets for this transaction, in name order; returns {traded, locked} of each. */
+    /**
+     * Locks the balance rows of the assets for this transaction, in name order, with one statement; returns {traded,
+     * locked} of each (zeros for an asset without a row).
+     */
     private static Map<String, BigDecimal[]> lockBalances(Connection c, String... assets) throws SQLException {
         Map<String, BigDecimal[]> rows = new java.util.HashMap<>();
-        for (String asset : new TreeSet<>(List.of(assets))) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT traded, locked FROM paper_balances WHERE asset = ? FOR UPDATE")) {
-                ps.setString(1, asset);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rows.put(asset, rs.next() ? new BigDecimal[] {rs.getBigDecimal(1), rs.getBigDecimal(2)}
-                            : new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        TreeSet<String> names = new TreeSet<>(List.of(assets));
+        String marks = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT asset, traded, locked FROM paper_balances WHERE asset IN ("
+                + marks + ") ORDER BY asset FOR UPDATE")) {
+            int i = 1;
+            for (String name : names) {
+                ps.setString(i++, name);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
                 }
             }
+        }
+        for (String name : names) {
+            rows.putIfAbsent(name, new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
         }
         return rows;
     }
