@@ -11,7 +11,6 @@ import com.fks.execution.order.Side;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * The stop-loss and take-profit an entry asked for, as an order of its own, placed once the entry has filled: one
@@ -64,9 +63,5 @@ final class Protections {
 
     private static String plain(BigDecimal value) {
         return value == null ? "null" : value.stripTrailingZeros().toPlainString();
-    }
-
-    static Optional<String> parentOf(Order order) {
-        return Optional.ofNullable(order.terms().parentOrderId());
     }
 }

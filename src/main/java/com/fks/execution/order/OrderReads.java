@@ -127,9 +127,7 @@ public final class OrderReads {
 
     /** One position (flat when the service holds none). */
     public Position position(String exchange, String symbol, String strategy) {
-        return positions(exchange, symbol).stream()
-                .filter(p -> java.util.Objects.equals(p.strategy(), strategy)).findFirst()
-                .orElse(Position.flat(exchange, symbol, strategy));
+        return Position.of(positions(exchange, symbol), exchange, symbol, strategy);
     }
 
     /** The open orders (any owner) of one exchange and symbol, oldest first. */

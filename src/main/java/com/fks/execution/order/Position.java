@@ -1,6 +1,8 @@
 package com.fks.execution.order;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * The service's own position in one symbol for one strategy at one exchange, from its own fills only (never the
@@ -17,6 +19,12 @@ public record Position(String exchange, String symbol, String strategy, BigDecim
 
     public static Position flat(String exchange, String symbol, String strategy) {
         return new Position(exchange, symbol, strategy, BigDecimal.ZERO, null, BigDecimal.ZERO);
+    }
+
+    /** The position of one strategy among {@code positions} of one exchange and symbol, flat when it is not there. */
+    public static Position of(List<Position> positions, String exchange, String symbol, String strategy) {
+        return positions.stream().filter(p -> Objects.equals(p.strategy(), strategy)).findFirst()
+                .orElse(flat(exchange, symbol, strategy));
     }
 
     public boolean isFlat() {

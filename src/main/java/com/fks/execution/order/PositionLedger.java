@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Positions from the service's own orders, fed in the order their fills were recorded: a buy's fill adds to the
@@ -128,12 +127,5 @@ public final class PositionLedger {
                         : null,
                 book.openSell.stripTrailingZeros())));
         return out;
-    }
-
-    synchronized Position position(String exchange, String symbol, String strategy) {
-        return positions().stream()
-                .filter(p -> p.exchange().equals(exchange) && p.symbol().equals(symbol)
-                        && Objects.equals(p.strategy(), strategy))
-                .findFirst().orElse(Position.flat(exchange, symbol, strategy));
     }
 }

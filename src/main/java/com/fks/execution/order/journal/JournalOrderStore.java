@@ -30,7 +30,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -144,8 +143,7 @@ public final class JournalOrderStore implements OrderStore {
 
     @Override
     public Position position(String exchange, String symbol, String strategy) {
-        return positions(exchange, symbol).stream().filter(p -> Objects.equals(p.strategy(), strategy)).findFirst()
-                .orElse(Position.flat(exchange, symbol, strategy));
+        return Position.of(positions(exchange, symbol), exchange, symbol, strategy);
     }
 
     private static List<Order> openOrders(Core core) {
