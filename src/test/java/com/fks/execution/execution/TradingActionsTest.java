@@ -218,6 +218,29 @@ final class TradingActionsTest {
     }
 
     @Test
+    void shouldPlaceTheProtectionOnceAfterItsExchangesBreakerOpenedAndClosedAgain() throws Exception {
+        // given a service whose breaker opens after 2 failures and tries again after 2 s, and a resting protected buy
+        InProcessService guarded = venue.service(Map.of("CIRCUIT_BREAKER_THRESHOLD", "2", "CIRCUIT_BREAKER_TIMEOUT", "2"));
+        HttpResponse<String> accepted = guarded.webhook(alert("\"action\":\"buy\",\"order_type\":\"limit\","
+                + "\"quantity\":0.01,\"price\":29000,\"stop_loss\":{\"price\":28000},\"take_profit\":{\"price\":31000}"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String entry = JSON.readTree(accepted.body()).path("order_id").asText();
+        service = guarded;
+        awaitStatus(entry, "SUBMITTED");
+
+        // when the entry fills and the venue refuses the next three new orders with 500 (nothing taken)
+        binance.faults().add(Faults.Target.PLACE, new Faults.ServerError(500, false, null, null), 3);
+        binance.setLastPrice("BTCUSDT", new BigDecimal("29000"));
+
+        // then the protection waits out the open breaker and is placed once it closes: one list, recorded resting
+        JsonNode protection = await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                .until(() -> order(entry + "p"), o -> o.path("status").asText().equals("SUBMITTED"));
+        assertThat(protection.path("history").toString()).contains("RETRY");
+        assertThat(binance.orderLists()).hasSize(1);
+        assertThat(order(entry).path("status").asText()).isEqualTo("FILLED");
+    }
+
+    @Test
     void shouldSellOnceWhenTheExitsSendIsTakenButAnsweredWithAServerError() throws Exception {
         // given a filled buy, and a venue that will take the next new order and answer 500
         String entry = accept("\"action\":\"buy\",\"quantity\":0.01,\"price\":30000");
