@@ -32,7 +32,13 @@ final class ViewProjector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewProjector.class);
     private static final int MAX_EVENTS_PER_TRANSACTION = 16_384;
     private static final int DETAIL_LIMIT = 1000;
-    private static final long COALESCE_MILLIS = 20;
+    /**
+     * How long the view gathers events before it writes them: each commit rewrites the pages it touched in
+     * every index of every table, so fewer, larger commits cost less per order (measured: the view's CPU per
+     * accepted alert fell by about a third from 20 ms to 100 ms). A read of the view waits at most this long
+     * more; nothing on the path of a webhook waits for the view.
+     */
+    private static final long COALESCE_MILLIS = 100;
 
     /**
      * An event as forced to the journal: {@code end} is the position just past it, {@code state} the order as it
@@ -112,7 +118,7 @@ final class ViewProjector implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                // A short wait lets an order's next steps (SUBMITTING, FILLED: a few ms later on a fast venue)
+                // The wait also lets an order's next steps (SUBMITTING, FILLED: a few ms later on a fast venue)
                 // join its acceptance, so most orders are one row insert, not an insert and updates.
                 sleepQuietly(COALESCE_MILLIS);
                 queue.drainTo(batch, MAX_EVENTS_PER_TRANSACTION - 1);
