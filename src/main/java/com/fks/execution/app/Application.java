@@ -89,7 +89,9 @@ public final class Application implements AutoCloseable {
         this.paperDataSource = settings.database().isEmbedded()
                 ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
                 : dataSource;
-        this.paperBook = new JdbcPaperBook(paperDataSource, settings.paper().balances());
+        this.paperBook = settings.database().isEmbedded()
+                ? JdbcPaperBook.embedded(paperDataSource, settings.paper().balances())
+                : JdbcPaperBook.shared(paperDataSource, settings.paper().balances());
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         RiskCheck riskCheck = new RiskCheck(settings.maxOrderSizeUsd());

@@ -26,11 +26,14 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The paper book in a database, tables paper_orders and paper_balances: an H2 file of its own beside the embedded
- * store ({@link JdbcPaperBookDatabase}), the shared PostgreSQL with replicas. Every change goes through a
- * group-commit writer of its own, so it is committed before the venue answers; an order and the balances it
- * moves are one transaction, and the balance rows are locked first, in the order of their names, so replicas
- * sharing the book neither spend a balance twice nor deadlock over it.
+ * The paper book in a database: an H2 file of its own beside the embedded store ({@link JdbcPaperBookDatabase}),
+ * the shared PostgreSQL with replicas. Every change goes through a group-commit writer of its own, so it is
+ * committed before the venue answers, and an order and the balances it moves change together or not at all.
+ *
+ * <p>Shared by replicas ({@link #shared}), the balances are rows of paper_balances written in the transaction of
+ * the order that moves them, locked first, in the order of their names, so replicas neither spend a balance twice
+ * nor deadlock over it. Embedded ({@link #embedded}), one process owns the book, and its balances are kept in
+ * memory ({@link MemoryBalances}): a fill writes its order row only.
  */
 public final class JdbcPaperBook implements PaperBook {
     /** Amounts are kept as DECIMAL(38, 18). */
@@ -44,21 +47,41 @@ public final class JdbcPaperBook implements PaperBook {
 
     private final DataSource dataSource;
     private final Map<String, BigDecimal> startingBalances;
+    /** The embedded book's balances; null when they are rows (a book replicas share). */
+    private final MemoryBalances memory;
     private final GroupCommitWriter writer;
     /** Assets whose balance row is known to exist (rows are never deleted). */
     private final Set<String> balanceRows = ConcurrentHashMap.newKeySet();
     private volatile boolean schemaReady;
 
-    /** A book read without an account (tests that read the fills): every balance starts at zero. */
+    /** A book read without an account (tests that read the fills): every balance starts at zero, kept in rows. */
     public JdbcPaperBook(DataSource dataSource) {
-        this(dataSource, Map.of());
+        this(dataSource, Map.of(), false);
     }
 
-    /** @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset */
-    public JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
+    private JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances, boolean embedded) {
         this.dataSource = dataSource;
         this.startingBalances = Map.copyOf(startingBalances);
-        this.writer = new GroupCommitWriter(dataSource, "paper-writer");
+        this.memory = embedded ? new MemoryBalances(startingBalances) : null;
+        this.writer = new GroupCommitWriter(embedded ? memory.watching(dataSource) : dataSource, "paper-writer");
+    }
+
+    /**
+     * The book of one process (the embedded store's H2 file, which no other process opens): balances in memory.
+     *
+     * @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset
+     */
+    public static JdbcPaperBook embedded(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
+        return new JdbcPaperBook(dataSource, startingBalances, true);
+    }
+
+    /**
+     * A book replicas may share (PostgreSQL): balances in rows, locked by each order that moves them.
+     *
+     * @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset
+     */
+    public static JdbcPaperBook shared(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
+        return new JdbcPaperBook(dataSource, startingBalances, false);
     }
 
     @Override
@@ -69,7 +92,9 @@ public final class JdbcPaperBook implements PaperBook {
     @Override
     public ExchangeOrder place(NewOrder order) throws ExchangeException {
         ready();
-        ensureBalanceRows(order.assets().base(), order.assets().quote());
+        if (memory == null) {
+            ensureBalanceRows(order.assets().base(), order.assets().quote());
+        }
         Object result = write("placing a paper order", c -> placeIn(c, order));
         if (result instanceof Refusal refusal) {
             throw ExchangeException.rejected("insufficient_balance", "paper exchange: the order needs "
@@ -82,7 +107,7 @@ public final class JdbcPaperBook implements PaperBook {
     private Object placeIn(Connection c, NewOrder order) throws SQLException {
         String base = order.assets().base();
         String quote = order.assets().quote();
-        Map<String, BigDecimal[]> balances = lockBalances(c, base, quote);
+        Map<String, BigDecimal[]> balances = memory == null ? lockBalances(c, base, quote) : null;
         Optional<ExchangeOrder> existing = findIn(c, order.request().clientOrderId());
         if (existing.isPresent()) {
             return existing.get();
@@ -91,9 +116,9 @@ public final class JdbcPaperBook implements PaperBook {
         boolean fillsNow = order.fillPrice() != null;
         String neededAsset = buy ? quote : base;
         BigDecimal needed = buy
-                ? cost(order.quantity(), fillsNow ? order.fillPrice() : order.request().limitPrice())
-                : order.quantity();
-        BigDecimal free = free(neededAsset, balances.get(neededAsset));
+                ? cost(amount(order.quantity()), amount(fillsNow ? order.fillPrice() : order.request().limitPrice()))
+                : amount(order.quantity());
+        BigDecimal free = memory == null ? free(neededAsset, balances.get(neededAsset)) : memory.free(neededAsset);
         if (needed.compareTo(free) > 0) {
             return new Refusal(neededAsset, needed, free);
         }
@@ -170,7 +195,9 @@ public final class JdbcPaperBook implements PaperBook {
                 locked = rs.getBigDecimal(5);
             }
         }
-        lockBalances(c, base, quote);
+        if (memory == null) {
+            lockBalances(c, base, quote);
+        }
         int ended;
         try (PreparedStatement ps = c.prepareStatement("UPDATE paper_orders SET status = ?, price = ?, filled_at = ? "
                 + "WHERE client_order_id = ? AND status = ?")) {
@@ -199,10 +226,16 @@ public final class JdbcPaperBook implements PaperBook {
      * A fill: a buy gains the base and pays its cost in the quote, a sell the other way round; both balances in one
      * statement (a fill is the hot path of the paper exchange).
      */
-    private static void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
-                              BigDecimal price) throws SQLException {
-        BigDecimal baseDelta = side == Side.BUY ? quantity : quantity.negate();
-        BigDecimal quoteDelta = side == Side.BUY ? cost(quantity, price).negate() : proceeds(quantity, price);
+    private void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
+                       BigDecimal price) throws SQLException {
+        BigDecimal baseDelta = side == Side.BUY ? amount(quantity) : amount(quantity).negate();
+        BigDecimal quoteDelta = side == Side.BUY ? cost(amount(quantity), amount(price)).negate()
+                : proceeds(amount(quantity), amount(price));
+        if (memory != null) {
+            memory.move(base, baseDelta, BigDecimal.ZERO);
+            memory.move(quote, quoteDelta, BigDecimal.ZERO);
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE paper_balances SET traded = traded + "
                 + "CASE WHEN asset = ? THEN CAST(? AS DECIMAL(38, 18)) ELSE CAST(? AS DECIMAL(38, 18)) END "
                 + "WHERE asset IN (?, ?)")) {
@@ -217,7 +250,11 @@ public final class JdbcPaperBook implements PaperBook {
         }
     }
 
-    private static void move(Connection c, String asset, BigDecimal traded, BigDecimal locked) throws SQLException {
+    private void move(Connection c, String asset, BigDecimal traded, BigDecimal locked) throws SQLException {
+        if (memory != null) {
+            memory.move(asset, traded, locked);
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE paper_balances SET traded = traded + ?, locked = locked + ? WHERE asset = ?")) {
             ps.setBigDecimal(1, traded);
@@ -227,6 +264,14 @@ public final class JdbcPaperBook implements PaperBook {
                 throw new SQLException("paper balance row of " + asset + " is missing");
             }
         }
+    }
+
+    /**
+     * An amount as the balances count it: in memory, as the book stores it, so that balances worked out again
+     * from the orders are the ones memory held; in rows, as it came (what the shared book has always done).
+     */
+    private BigDecimal amount(BigDecimal value) {
+        return memory == null ? value : MemoryBalances.stored(value);
     }
 
     /** What a buy pays: rounded up, as a venue never undercharges. */
@@ -297,6 +342,13 @@ public final class JdbcPaperBook implements PaperBook {
     @Override
     public BigDecimal freeBalance(String asset) throws ExchangeException {
         ready();
+        if (memory != null) {
+            if (memory.stale()) {
+                write("working the paper balances out", c -> null);
+            }
+            // A PAPER_BALANCES lowered after trading can leave less than nothing: the account has none.
+            return memory.committedFree(asset).max(BigDecimal.ZERO).stripTrailingZeros();
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT traded, locked FROM paper_balances WHERE asset = ?")) {
             ps.setString(1, asset);
@@ -396,6 +448,12 @@ public final class JdbcPaperBook implements PaperBook {
 
     private <T> T write(String what, GroupCommitWriter.Write<T> write) throws ExchangeException {
         try {
+            if (memory != null) {
+                return writer.write(what, c -> {
+                    memory.beforeWrite(c);
+                    return write.run(c);
+                });
+            }
             return writer.write(what, write);
         } catch (StoreUnavailableException e) {
             // The write may still commit after this answer: the outcome is unknown, and the engine's lookup
@@ -418,6 +476,9 @@ public final class JdbcPaperBook implements PaperBook {
             }
             try {
                 JdbcPaperBookDatabase.ensureSchema(dataSource);
+                if (memory != null) {
+                    JdbcPaperBookDatabase.ensureCarry(dataSource);
+                }
             } catch (SQLException e) {
                 throw unavailable(e);
             }

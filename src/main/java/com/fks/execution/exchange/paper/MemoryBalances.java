@@ -1,0 +1,297 @@
+package com.fks.execution.exchange.paper;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * The balances of the embedded book (one process owns its H2 file), kept in memory instead of in rows: a fill
+ * writes its order row and nothing else. They are what the book's own orders say (a fill moves base and quote,
+ * a resting order locks what it locks), worked out with a few aggregate queries when the book opens, and then
+ * checked and moved inside the book's writes, by its writer thread, in the order the order rows are written.
+ *
+ * <p>A write's moves are pending until its transaction commits: only then do they count for the reads and for
+ * the next transaction; a rollback drops them (the writer runs a failed group again, write by write, from
+ * scratch), and a commit that failed, whose outcome is unknown, makes the balances be worked out again from the
+ * book before the next write. The writer learns how each transaction ended through {@link #watching}.
+ *
+ * <p>A book an earlier version kept with balance rows (paper_balances: running sums written with each order)
+ * is taken over once, in one transaction: what a row holds beyond what the orders say (nothing, unless an
+ * amount had more than 18 decimals and was rounded differently) goes to paper_balance_carry, and the rows are
+ * deleted, so the book opens with the balances it had.
+ */
+final class MemoryBalances {
+    /** Amounts are kept as DECIMAL(38, 18), and H2 rounds a longer one half up as it stores it. */
+    private static final int SCALE = 18;
+    private static final BigDecimal[] NONE = {BigDecimal.ZERO, BigDecimal.ZERO};
+
+    private final Map<String, BigDecimal> starting;
+    /** {traded, locked} by asset, as committed; read by any thread, so guarded by itself. */
+    private final Map<String, BigDecimal[]> committed = new HashMap<>();
+    /** The moves of the writer's open transaction: its thread's alone. */
+    private final Map<String, BigDecimal[]> pending = new HashMap<>();
+    /** Not yet worked out from the book, or a commit's outcome is unknown: work them out before using them. */
+    private volatile boolean stale = true;
+    /** Worked out inside the open transaction, which may still roll the take-over of balance rows back. */
+    private boolean loadedInTransaction;
+
+    MemoryBalances(Map<String, BigDecimal> starting) {
+        this.starting = Map.copyOf(starting);
+    }
+
+    /** The amount as the book stores it, so what memory moves is what the orders say when worked out again. */
+    static BigDecimal stored(BigDecimal amount) {
+        return amount.setScale(SCALE, RoundingMode.HALF_UP);
+    }
+
+    boolean stale() {
+        return stale;
+    }
+
+    /** First thing in each of the writer's writes: works the balances out from the book when they must be. */
+    void beforeWrite(Connection c) throws SQLException {
+        if (!stale) {
+            return;
+        }
+        if (!pending.isEmpty()) {
+            // The book as this transaction sees it already holds these moves: counting it would count them twice.
+            throw new SQLException("paper balances went stale inside a transaction that moved them");
+        }
+        load(c);
+    }
+
+    /** Free in the writer's transaction: the committed balances and this transaction's moves so far. */
+    BigDecimal free(String asset) {
+        BigDecimal[] done = committedOf(asset);
+        BigDecimal[] now = pending.getOrDefault(asset, NONE);
+        return starting.getOrDefault(asset, BigDecimal.ZERO).add(done[0]).add(now[0]).subtract(done[1])
+                .subtract(now[1]);
+    }
+
+    /** A move inside the writer's transaction, counted once it commits. */
+    void move(String asset, BigDecimal traded, BigDecimal locked) {
+        BigDecimal[] now = pending.computeIfAbsent(asset, a -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        now[0] = now[0].add(traded);
+        now[1] = now[1].add(locked);
+    }
+
+    /** Free as committed, for any thread (stale balances are the caller's to refresh first). */
+    BigDecimal committedFree(String asset) {
+        BigDecimal[] done = committedOf(asset);
+        return starting.getOrDefault(asset, BigDecimal.ZERO).add(done[0]).subtract(done[1]);
+    }
+
+    private BigDecimal[] committedOf(String asset) {
+        synchronized (committed) {
+            BigDecimal[] done = committed.get(asset);
+            return done == null ? NONE : done.clone();
+        }
+    }
+
+    private void transactionBegins() {
+        if (!pending.isEmpty()) {
+            // The last transaction ended without a word (its connection closed): whether it committed is unknown.
+            pending.clear();
+            stale = true;
+        }
+        loadedInTransaction = false;
+    }
+
+    private void committed() {
+        synchronized (committed) {
+            pending.forEach((asset, moved) -> committed.merge(asset, moved,
+                    (was, add) -> new BigDecimal[] {was[0].add(add[0]), was[1].add(add[1])}));
+        }
+        pending.clear();
+        loadedInTransaction = false;
+    }
+
+    private void rolledBack() {
+        pending.clear();
+        if (loadedInTransaction) {
+            stale = true;
+        }
+        loadedInTransaction = false;
+    }
+
+    private void outcomeUnknown() {
+        pending.clear();
+        stale = true;
+        loadedInTransaction = false;
+    }
+
+    /** Takes over balance rows an earlier version left, then works the balances out from the orders. */
+    private void load(Connection c) throws SQLException {
+        Map<String, BigDecimal[]> derived = derive(c);
+        Map<String, BigDecimal[]> rows = read(c, "SELECT asset, traded, locked FROM paper_balances");
+        if (!rows.isEmpty()) {
+            Map<String, BigDecimal[]> carry = read(c, "SELECT asset, traded, locked FROM paper_balance_carry");
+            try (PreparedStatement merge = c.prepareStatement(
+                    "MERGE INTO paper_balance_carry (asset, traded, locked) KEY (asset) VALUES (?, ?, ?)");
+                 Statement delete = c.createStatement()) {
+                for (Map.Entry<String, BigDecimal[]> row : rows.entrySet()) {
+                    BigDecimal[] explained = derived.getOrDefault(row.getKey(), NONE);
+                    BigDecimal[] carried = carry.getOrDefault(row.getKey(), NONE);
+                    merge.setString(1, row.getKey());
+                    merge.setBigDecimal(2, carried[0].add(row.getValue()[0]).subtract(explained[0]));
+                    merge.setBigDecimal(3, carried[1].add(row.getValue()[1]).subtract(explained[1]));
+                    merge.addBatch();
+                }
+                merge.executeBatch();
+                delete.executeUpdate("DELETE FROM paper_balances");
+            }
+        }
+        read(c, "SELECT asset, traded, locked FROM paper_balance_carry").forEach((asset, carried) ->
+                derived.merge(asset, carried, (a, b) -> new BigDecimal[] {a[0].add(b[0]), a[1].add(b[1])}));
+        synchronized (committed) {
+            committed.clear();
+            committed.putAll(derived);
+        }
+        stale = false;
+        loadedInTransaction = true;
+    }
+
+    /**
+     * {traded, locked} by asset as the orders say: fills move base and quote (a buy's cost rounded up, a sell's
+     * proceeds down, as each fill moved them), resting orders lock their locked_amount. Fills an earlier version
+     * made before the account had balances have no assets and move nothing.
+     */
+    private static Map<String, BigDecimal[]> derive(Connection c) throws SQLException {
+        Map<String, BigDecimal[]> balances = new HashMap<>();
+        // Costs as integers of 10^-18, each rounded as its fill was: sums of exact integers, then scaled back.
+        String[] queries = {
+                "SELECT base_asset, SUM(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END), 0 "
+                        + "FROM paper_orders WHERE status = 'FILLED' AND base_asset IS NOT NULL GROUP BY base_asset",
+                "SELECT quote_asset, SUM(CASE WHEN side = 'BUY' THEN -CEILING(quantity * price * 1000000000000000000) "
+                        + "ELSE FLOOR(quantity * price * 1000000000000000000) END), 18 "
+                        + "FROM paper_orders WHERE status = 'FILLED' AND base_asset IS NOT NULL GROUP BY quote_asset",
+                "SELECT CASE WHEN side = 'BUY' THEN quote_asset ELSE base_asset END, SUM(locked_amount), -1 "
+                        + "FROM paper_orders WHERE status = 'OPEN' AND base_asset IS NOT NULL "
+                        + "GROUP BY CASE WHEN side = 'BUY' THEN quote_asset ELSE base_asset END"};
+        try (Statement s = c.createStatement()) {
+            for (String query : queries) {
+                try (ResultSet rs = s.executeQuery(query)) {
+                    while (rs.next()) {
+                        BigDecimal sum = rs.getBigDecimal(2);
+                        int kind = rs.getInt(3);
+                        BigDecimal[] balance = balances.computeIfAbsent(rs.getString(1),
+                                a -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                        if (kind < 0) {
+                            balance[1] = balance[1].add(sum);
+                        } else {
+                            balance[0] = balance[0].add(sum.movePointLeft(kind));
+                        }
+                    }
+                }
+            }
+        }
+        return balances;
+    }
+
+    private static Map<String, BigDecimal[]> read(Connection c, String query) throws SQLException {
+        Map<String, BigDecimal[]> rows = new HashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The book's data source as its writer must use it: each connection tells these balances when its
+     * transaction commits, rolls back or fails to commit.
+     */
+    DataSource watching(DataSource book) {
+        return new Watching(book);
+    }
+
+    private final class Watching implements DataSource {
+        private final DataSource book;
+
+        Watching(DataSource book) {
+            this.book = book;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return watch(book.getConnection());
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return watch(book.getConnection(username, password));
+        }
+
+        private Connection watch(Connection connection) {
+            transactionBegins();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        boolean ends = args == null && (method.getName().equals("commit")
+                                || method.getName().equals("rollback"));
+                        Object result;
+                        try {
+                            result = method.invoke(connection, args);
+                        } catch (InvocationTargetException e) {
+                            if (ends) {
+                                outcomeUnknown();
+                            }
+                            throw e.getCause();
+                        }
+                        if (ends && method.getName().equals("commit")) {
+                            committed();
+                        } else if (ends) {
+                            rolledBack();
+                        }
+                        return result;
+                    });
+        }
+
+        @Override
+        public PrintWriter getLogWriter() throws SQLException {
+            return book.getLogWriter();
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) throws SQLException {
+            book.setLogWriter(out);
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) throws SQLException {
+            book.setLoginTimeout(seconds);
+        }
+
+        @Override
+        public int getLoginTimeout() throws SQLException {
+            return book.getLoginTimeout();
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            return book.getParentLogger();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return book.unwrap(type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) throws SQLException {
+            return book.isWrapperFor(type);
+        }
+    }
+}
