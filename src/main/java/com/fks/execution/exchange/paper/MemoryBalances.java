@@ -35,13 +35,25 @@ import java.util.logging.Logger;
 final class MemoryBalances {
     /** Amounts are kept as DECIMAL(38, 18), and H2 rounds a longer one half up as it stores it. */
     private static final int SCALE = 18;
-    private static final BigDecimal[] NONE = {BigDecimal.ZERO, BigDecimal.ZERO};
+
+    /** What fills moved and resting orders lock of one asset. */
+    private record Moved(BigDecimal traded, BigDecimal locked) {
+        static final Moved NONE = new Moved(BigDecimal.ZERO, BigDecimal.ZERO);
+
+        Moved plus(BigDecimal moreTraded, BigDecimal moreLocked) {
+            return new Moved(traded.add(moreTraded), locked.add(moreLocked));
+        }
+
+        Moved plus(Moved more) {
+            return plus(more.traded, more.locked);
+        }
+    }
 
     private final Map<String, BigDecimal> starting;
-    /** {traded, locked} by asset, as committed; read by any thread, so guarded by itself. */
-    private final Map<String, BigDecimal[]> committed = new HashMap<>();
+    /** By asset, as committed; read by any thread, so guarded by itself. */
+    private final Map<String, Moved> committed = new HashMap<>();
     /** The moves of the writer's open transaction: its thread's alone. */
-    private final Map<String, BigDecimal[]> pending = new HashMap<>();
+    private final Map<String, Moved> pending = new HashMap<>();
     /** Not yet worked out from the book, or a commit's outcome is unknown: work them out before using them. */
     private volatile boolean stale = true;
     /** Worked out inside the open transaction, which may still roll the take-over of balance rows back. */
@@ -53,7 +65,7 @@ final class MemoryBalances {
 
     /** The amount as the book stores it, so what memory moves is what the orders say when worked out again. */
     static BigDecimal stored(BigDecimal amount) {
-        return amount.setScale(SCALE, RoundingMode.HALF_UP);
+        return amount.scale() <= SCALE ? amount : amount.setScale(SCALE, RoundingMode.HALF_UP);
     }
 
     boolean stale() {
@@ -74,29 +86,26 @@ final class MemoryBalances {
 
     /** Free in the writer's transaction: the committed balances and this transaction's moves so far. */
     BigDecimal free(String asset) {
-        BigDecimal[] done = committedOf(asset);
-        BigDecimal[] now = pending.getOrDefault(asset, NONE);
-        return starting.getOrDefault(asset, BigDecimal.ZERO).add(done[0]).add(now[0]).subtract(done[1])
-                .subtract(now[1]);
+        return free(asset, committedOf(asset).plus(pending.getOrDefault(asset, Moved.NONE)));
+    }
+
+    private BigDecimal free(String asset, Moved moved) {
+        return starting.getOrDefault(asset, BigDecimal.ZERO).add(moved.traded).subtract(moved.locked);
     }
 
     /** A move inside the writer's transaction, counted once it commits. */
     void move(String asset, BigDecimal traded, BigDecimal locked) {
-        BigDecimal[] now = pending.computeIfAbsent(asset, a -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-        now[0] = now[0].add(traded);
-        now[1] = now[1].add(locked);
+        pending.merge(asset, new Moved(traded, locked), Moved::plus);
     }
 
     /** Free as committed, for any thread (stale balances are the caller's to refresh first). */
     BigDecimal committedFree(String asset) {
-        BigDecimal[] done = committedOf(asset);
-        return starting.getOrDefault(asset, BigDecimal.ZERO).add(done[0]).subtract(done[1]);
+        return free(asset, committedOf(asset));
     }
 
-    private BigDecimal[] committedOf(String asset) {
+    private Moved committedOf(String asset) {
         synchronized (committed) {
-            BigDecimal[] done = committed.get(asset);
-            return done == null ? NONE : done.clone();
+            return committed.getOrDefault(asset, Moved.NONE);
         }
     }
 
@@ -111,8 +120,7 @@ final class MemoryBalances {
 
     private void committed() {
         synchronized (committed) {
-            pending.forEach((asset, moved) -> committed.merge(asset, moved,
-                    (was, add) -> new BigDecimal[] {was[0].add(add[0]), was[1].add(add[1])}));
+            pending.forEach((asset, moved) -> committed.merge(asset, moved, Moved::plus));
         }
         pending.clear();
         loadedInTransaction = false;
@@ -134,19 +142,19 @@ final class MemoryBalances {
 
     /** Takes over balance rows an earlier version left, then works the balances out from the orders. */
     private void load(Connection c) throws SQLException {
-        Map<String, BigDecimal[]> derived = derive(c);
-        Map<String, BigDecimal[]> rows = read(c, "SELECT asset, traded, locked FROM paper_balances");
+        Map<String, Moved> derived = derive(c);
+        Map<String, Moved> rows = read(c, "SELECT asset, traded, locked FROM paper_balances");
         if (!rows.isEmpty()) {
-            Map<String, BigDecimal[]> carry = read(c, "SELECT asset, traded, locked FROM paper_balance_carry");
+            Map<String, Moved> carry = read(c, "SELECT asset, traded, locked FROM paper_balance_carry");
             try (PreparedStatement merge = c.prepareStatement(
                     "MERGE INTO paper_balance_carry (asset, traded, locked) KEY (asset) VALUES (?, ?, ?)");
                  Statement delete = c.createStatement()) {
-                for (Map.Entry<String, BigDecimal[]> row : rows.entrySet()) {
-                    BigDecimal[] explained = derived.getOrDefault(row.getKey(), NONE);
-                    BigDecimal[] carried = carry.getOrDefault(row.getKey(), NONE);
+                for (Map.Entry<String, Moved> row : rows.entrySet()) {
+                    Moved explained = derived.getOrDefault(row.getKey(), Moved.NONE);
+                    Moved carried = carry.getOrDefault(row.getKey(), Moved.NONE);
                     merge.setString(1, row.getKey());
-                    merge.setBigDecimal(2, carried[0].add(row.getValue()[0]).subtract(explained[0]));
-                    merge.setBigDecimal(3, carried[1].add(row.getValue()[1]).subtract(explained[1]));
+                    merge.setBigDecimal(2, carried.traded.add(row.getValue().traded).subtract(explained.traded));
+                    merge.setBigDecimal(3, carried.locked.add(row.getValue().locked).subtract(explained.locked));
                     merge.addBatch();
                 }
                 merge.executeBatch();
@@ -154,7 +162,7 @@ final class MemoryBalances {
             }
         }
         read(c, "SELECT asset, traded, locked FROM paper_balance_carry").forEach((asset, carried) ->
-                derived.merge(asset, carried, (a, b) -> new BigDecimal[] {a[0].add(b[0]), a[1].add(b[1])}));
+                derived.merge(asset, carried, Moved::plus));
         synchronized (committed) {
             committed.clear();
             committed.putAll(derived);
@@ -168,8 +176,8 @@ final class MemoryBalances {
      * proceeds down, as each fill moved them), resting orders lock their locked_amount. Fills an earlier version
      * made before the account had balances have no assets and move nothing.
      */
-    private static Map<String, BigDecimal[]> derive(Connection c) throws SQLException {
-        Map<String, BigDecimal[]> balances = new HashMap<>();
+    private static Map<String, Moved> derive(Connection c) throws SQLException {
+        Map<String, Moved> balances = new HashMap<>();
         // Costs as integers of 10^-18, each rounded as its fill was: sums of exact integers, then scaled back.
         String[] queries = {
                 "SELECT base_asset, SUM(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END), 0 "
@@ -186,13 +194,8 @@ final class MemoryBalances {
                     while (rs.next()) {
                         BigDecimal sum = rs.getBigDecimal(2);
                         int kind = rs.getInt(3);
-                        BigDecimal[] balance = balances.computeIfAbsent(rs.getString(1),
-                                a -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-                        if (kind < 0) {
-                            balance[1] = balance[1].add(sum);
-                        } else {
-                            balance[0] = balance[0].add(sum.movePointLeft(kind));
-                        }
+                        balances.merge(rs.getString(1), kind < 0 ? new Moved(BigDecimal.ZERO, sum)
+                                : new Moved(sum.movePointLeft(kind), BigDecimal.ZERO), Moved::plus);
                     }
                 }
             }
@@ -200,11 +203,11 @@ final class MemoryBalances {
         return balances;
     }
 
-    private static Map<String, BigDecimal[]> read(Connection c, String query) throws SQLException {
-        Map<String, BigDecimal[]> rows = new HashMap<>();
+    private static Map<String, Moved> read(Connection c, String query) throws SQLException {
+        Map<String, Moved> rows = new HashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             while (rs.next()) {
-                rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
+                rows.put(rs.getString(1), new Moved(rs.getBigDecimal(2), rs.getBigDecimal(3)));
             }
         }
         return rows;

@@ -225,6 +225,36 @@ final class MemoryBalancesTest {
     }
 
     @Test
+    void shouldPlaceAClientOrderIdSentManyTimesAtOnceOnce() throws Exception {
+        // given
+        HikariDataSource file = openFile();
+        PaperExchange paper = paper(JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("1000"))));
+        paper.observePrice("BTCUSDT", new BigDecimal("100"));
+        OrderRequest buy = market("BTCUSDT", Side.BUY, "1");
+
+        // when the same order is sent 12 times at once (and then 12 more), as retries after lost answers would
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Future<String>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 24; i++) {
+                answers.add(pool.submit(() -> paper.place(buy).exchangeOrderId()));
+            }
+            List<String> exchangeOrderIds = new ArrayList<>();
+            for (Future<String> answer : answers) {
+                exchangeOrderIds.add(answer.get(30, TimeUnit.SECONDS));
+            }
+
+            // then every answer is the one order, filled once
+            assertThat(exchangeOrderIds).containsOnly(exchangeOrderIds.get(0));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count(file, "SELECT COUNT(*) FROM paper_orders")).isEqualTo(1);
+        assertThat(paper.freeBalance("USDT")).isEqualByComparingTo("900");
+        assertThat(paper.freeBalance("BTC")).isEqualByComparingTo("1");
+    }
+
+    @Test
     void shouldCountOnlyTheWritesThatCommitWhenAGroupRollsBack() throws Exception {
         // given a resting order whose row a test connection holds, so that cancelling it holds the writer
         HikariDataSource file = openFile();
