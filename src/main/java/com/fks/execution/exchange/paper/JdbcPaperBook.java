@@ -90,6 +90,14 @@ public final class JdbcPaperBook implements PaperBook {
         return new JdbcPaperBook(dataSource, startingBalances, false);
     }
 
+    /**
+     * Brings the schema up to date and, on the embedded book, works its balances out: what the first call would
+     * do, done while the service starts instead of on the first alert.
+     */
+    public void open() throws ExchangeException {
+        ready();
+    }
+
     @Override
     public void close() {
         writer.close();
@@ -574,6 +582,7 @@ public final class JdbcPaperBook implements PaperBook {
                 JdbcPaperBookDatabase.ensureSchema(dataSource);
                 if (memory != null) {
                     JdbcPaperBookDatabase.ensureCarry(dataSource);
+                    memory.open(dataSource);
                 }
             } catch (SQLException e) {
                 throw unavailable(e);

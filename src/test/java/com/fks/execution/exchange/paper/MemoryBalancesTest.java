@@ -176,11 +176,15 @@ final class MemoryBalancesTest {
         assertThat(count(file, "SELECT COUNT(*) FROM paper_balances")).isEqualTo(3);
 
         // when the embedded book opens it, twice
-        PaperExchange taken = paper(JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000"))));
+        JdbcPaperBook taking = JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000")));
+        taking.open();
+        long rowsAfterOpening = count(file, "SELECT COUNT(*) FROM paper_balances");
+        PaperExchange taken = paper(taking);
         Map<String, BigDecimal> takenOver = freeBalances(taken);
         PaperExchange reopened = paper(JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000"))));
 
-        // then the balances are the ones the rows said, to the last decimal, and the rows are gone
+        // then the rows are taken over as it opens, and the balances are the ones they said, to the last decimal
+        assertThat(rowsAfterOpening).isZero();
         assertThat(takenOver).isEqualTo(had);
         assertThat(freeBalances(reopened)).isEqualTo(had);
         assertThat(count(file, "SELECT COUNT(*) FROM paper_balances")).isZero();
