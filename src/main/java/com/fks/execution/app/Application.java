@@ -6,6 +6,7 @@ import com.fks.execution.config.DataDirectory;
 import com.fks.execution.config.Settings;
 import com.fks.execution.config.WebhookSecretFile;
 import com.fks.execution.exchange.ExchangeClient;
+import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeRegistry;
 import com.fks.execution.exchange.paper.PaperExchange;
 import com.fks.execution.exchange.paper.JdbcPaperBook;
@@ -66,7 +67,7 @@ public final class Application implements AutoCloseable {
     private final Readiness readiness;
     private final Javalin mainServer;
     private final Javalin metricsServer;
-    private final PaperBook paperBook;
+    private final JdbcPaperBook paperBook;
     private final OpeningDataSource paperDataSource;
     private final ExchangeRegistry exchanges;
     private volatile boolean stopped;
@@ -89,7 +90,9 @@ public final class Application implements AutoCloseable {
         this.paperDataSource = settings.database().isEmbedded()
                 ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
                 : dataSource;
-        this.paperBook = new JdbcPaperBook(paperDataSource, settings.paper().balances());
+        this.paperBook = settings.database().isEmbedded()
+                ? JdbcPaperBook.embedded(paperDataSource, settings.paper().balances())
+                : JdbcPaperBook.shared(paperDataSource, settings.paper().balances());
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         RiskCheck riskCheck = new RiskCheck(settings.maxOrderSizeUsd());
@@ -130,6 +133,9 @@ public final class Application implements AutoCloseable {
             app.dataSource.await();
             app.store.awaitOpen();
             app.paperDataSource.await();
+            if (settings.database().isEmbedded()) {
+                app.openPaperBalances();
+            }
             app.replicas.start();
             app.killSwitch.isHalted();
             app.engine.start();
@@ -150,6 +156,15 @@ public final class Application implements AutoCloseable {
     }
 
     /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
+    /** The embedded paper book works its balances out from its orders: before the first alert, not during it. */
+    private void openPaperBalances() {
+        try {
+            paperBook.open();
+        } catch (ExchangeException e) {
+            throw new IllegalStateException("cannot open the paper exchange's book: " + e.getMessage(), e);
+        }
+    }
+
     private static HikariDataSource openPaperBook(Settings settings, OpeningDataSource store) {
         HikariDataSource book = JdbcPaperBookDatabase.open(settings.dataDir());
         try {

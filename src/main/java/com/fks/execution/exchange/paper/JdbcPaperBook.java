@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,17 +27,23 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The paper book in a database, tables paper_orders and paper_balances: an H2 file of its own beside the embedded
- * store ({@link JdbcPaperBookDatabase}), the shared PostgreSQL with replicas. Every change goes through a
- * group-commit writer of its own, so it is committed before the venue answers; an order and the balances it
- * moves are one transaction, and the balance rows are locked first, in the order of their names, so replicas
- * sharing the book neither spend a balance twice nor deadlock over it.
+ * The paper book in a database: an H2 file of its own beside the embedded store ({@link JdbcPaperBookDatabase}),
+ * the shared PostgreSQL with replicas. Every change goes through a group-commit writer of its own, so it is
+ * committed before the venue answers, and an order and the balances it moves change together or not at all.
+ *
+ * <p>Shared by replicas ({@link #shared}), the balances are rows of paper_balances written in the transaction of
+ * the order that moves them, locked first, in the order of their names, so replicas neither spend a balance twice
+ * nor deadlock over it. Embedded ({@link #embedded}), one process owns the book, and its balances are kept in
+ * memory ({@link MemoryBalances}): a fill writes its order row only.
  */
 public final class JdbcPaperBook implements PaperBook {
     /** Amounts are kept as DECIMAL(38, 18). */
     private static final int SCALE = 18;
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String ORDER_COLUMNS = "exchange_order_id, status, quantity, price";
+    private static final String INSERT_ORDER = "INSERT INTO paper_orders (client_order_id, exchange_order_id, "
+            + "symbol, side, order_type, quantity, price, filled_at, status, limit_price, stop_price, base_asset, "
+            + "quote_asset, locked_amount, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** A place that the balance refused: nothing was written. */
     private record Refusal(String asset, BigDecimal needed, BigDecimal free) {
@@ -44,21 +51,51 @@ public final class JdbcPaperBook implements PaperBook {
 
     private final DataSource dataSource;
     private final Map<String, BigDecimal> startingBalances;
+    /** The embedded book's balances; null when they are rows (a book replicas share). */
+    private final MemoryBalances memory;
     private final GroupCommitWriter writer;
+    /** The embedded book's places, run together for each group of the writer. */
+    private final GroupCommitWriter.Batch<NewOrder, Object> placing = this::placeAll;
     /** Assets whose balance row is known to exist (rows are never deleted). */
     private final Set<String> balanceRows = ConcurrentHashMap.newKeySet();
     private volatile boolean schemaReady;
 
-    /** A book read without an account (tests that read the fills): every balance starts at zero. */
+    /** A book read without an account (tests that read the fills): every balance starts at zero, kept in rows. */
     public JdbcPaperBook(DataSource dataSource) {
-        this(dataSource, Map.of());
+        this(dataSource, Map.of(), false);
     }
 
-    /** @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset */
-    public JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
+    private JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances, boolean embedded) {
         this.dataSource = dataSource;
         this.startingBalances = Map.copyOf(startingBalances);
-        this.writer = new GroupCommitWriter(dataSource, "paper-writer");
+        this.memory = embedded ? new MemoryBalances(startingBalances) : null;
+        this.writer = new GroupCommitWriter(embedded ? memory.watching(dataSource) : dataSource, "paper-writer");
+    }
+
+    /**
+     * The book of one process (the embedded store's H2 file, which no other process opens): balances in memory.
+     *
+     * @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset
+     */
+    public static JdbcPaperBook embedded(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
+        return new JdbcPaperBook(dataSource, startingBalances, true);
+    }
+
+    /**
+     * A book replicas may share (PostgreSQL): balances in rows, locked by each order that moves them.
+     *
+     * @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset
+     */
+    public static JdbcPaperBook shared(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
+        return new JdbcPaperBook(dataSource, startingBalances, false);
+    }
+
+    /**
+     * Brings the schema up to date and, on the embedded book, works its balances out: what the first call would
+     * do, done while the service starts instead of on the first alert.
+     */
+    public void open() throws ExchangeException {
+        ready();
     }
 
     @Override
@@ -69,8 +106,13 @@ public final class JdbcPaperBook implements PaperBook {
     @Override
     public ExchangeOrder place(NewOrder order) throws ExchangeException {
         ready();
-        ensureBalanceRows(order.assets().base(), order.assets().quote());
-        Object result = write("placing a paper order", c -> placeIn(c, order));
+        Object result;
+        if (memory == null) {
+            ensureBalanceRows(order.assets().base(), order.assets().quote());
+            result = write("placing a paper order", c -> placeIn(c, order));
+        } else {
+            result = write("placing a paper order", placing, order);
+        }
         if (result instanceof Refusal refusal) {
             throw ExchangeException.rejected("insufficient_balance", "paper exchange: the order needs "
                     + refusal.needed().stripTrailingZeros().toPlainString() + " " + refusal.asset() + ", "
@@ -79,56 +121,114 @@ public final class JdbcPaperBook implements PaperBook {
         return (ExchangeOrder) result;
     }
 
+    /** A place on a shared book: its balance rows locked first, then the order looked up, checked and written. */
     private Object placeIn(Connection c, NewOrder order) throws SQLException {
-        String base = order.assets().base();
-        String quote = order.assets().quote();
-        Map<String, BigDecimal[]> balances = lockBalances(c, base, quote);
+        Map<String, BigDecimal[]> balances = lockBalances(c, order.assets().base(), order.assets().quote());
         Optional<ExchangeOrder> existing = findIn(c, order.request().clientOrderId());
         if (existing.isPresent()) {
             return existing.get();
         }
-        boolean buy = order.request().side() == Side.BUY;
-        boolean fillsNow = order.fillPrice() != null;
-        String neededAsset = buy ? quote : base;
-        BigDecimal needed = buy
-                ? cost(order.quantity(), fillsNow ? order.fillPrice() : order.request().limitPrice())
-                : order.quantity();
+        String neededAsset = neededAsset(order);
+        BigDecimal needed = needed(order);
         BigDecimal free = free(neededAsset, balances.get(neededAsset));
         if (needed.compareTo(free) > 0) {
             return new Refusal(neededAsset, needed, free);
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO paper_orders (client_order_id, exchange_order_id, "
-                + "symbol, side, order_type, quantity, price, filled_at, status, limit_price, stop_price, base_asset, "
-                + "quote_asset, locked_amount, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, order.request().clientOrderId());
-            ps.setString(2, order.exchangeOrderId());
-            ps.setString(3, order.request().symbol());
-            ps.setString(4, order.request().side().name());
-            ps.setString(5, order.request().type().name());
-            ps.setBigDecimal(6, order.quantity());
-            ps.setBigDecimal(7, order.fillPrice());
-            if (fillsNow) {
-                ps.setLong(8, order.at().toEpochMilli());
-            } else {
-                ps.setNull(8, Types.BIGINT);
-            }
-            ps.setString(9, fillsNow ? ExchangeOrderStatus.FILLED.name() : ExchangeOrderStatus.OPEN.name());
-            ps.setBigDecimal(10, order.request().limitPrice());
-            ps.setBigDecimal(11, order.request().stopPrice());
-            ps.setString(12, base);
-            ps.setString(13, quote);
-            ps.setBigDecimal(14, fillsNow ? null : needed);
-            ps.setLong(15, order.at().toEpochMilli());
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ORDER)) {
+            bindOrder(ps, order, needed);
             ps.executeUpdate();
         }
-        String clientOrderId = order.request().clientOrderId();
+        return moveFor(c, order, needed);
+    }
+
+    /**
+     * The places of a group on the embedded book, in the order they came: one lookup of their client order ids,
+     * each checked against the balances in memory (which count the group's places before it), one batch of
+     * inserts. Should the batch fail, the group's moves go with its rollback, and the writer runs each place
+     * again alone.
+     */
+    private List<Object> placeAll(Connection c, List<NewOrder> orders) throws SQLException {
+        memory.beforeWrite(c);
+        Map<String, ExchangeOrder> known = findAllIn(c, orders);
+        List<Object> results = new ArrayList<>(orders.size());
+        boolean inserting = false;
+        try (PreparedStatement insert = c.prepareStatement(INSERT_ORDER)) {
+            for (NewOrder order : orders) {
+                String clientOrderId = order.request().clientOrderId();
+                ExchangeOrder existing = known.get(clientOrderId);
+                if (existing != null) {
+                    results.add(existing);
+                    continue;
+                }
+                String neededAsset = neededAsset(order);
+                BigDecimal needed = needed(order);
+                BigDecimal free = memory.free(neededAsset);
+                if (needed.compareTo(free) > 0) {
+                    results.add(new Refusal(neededAsset, needed, free));
+                    continue;
+                }
+                bindOrder(insert, order, needed);
+                insert.addBatch();
+                inserting = true;
+                ExchangeOrder placed = moveFor(c, order, needed);
+                // A second place of the same client order id in this group returns the first, as a lookup would.
+                known.put(clientOrderId, placed);
+                results.add(placed);
+            }
+            if (inserting) {
+                insert.executeBatch();
+            }
+        }
+        return results;
+    }
+
+    private static String neededAsset(NewOrder order) {
+        return order.request().side() == Side.BUY ? order.assets().quote() : order.assets().base();
+    }
+
+    /** What the order spends (a fill) or locks (a resting order): a buy its cost in quote, a sell its quantity. */
+    private BigDecimal needed(NewOrder order) {
+        if (order.request().side() != Side.BUY) {
+            return amount(order.quantity());
+        }
+        return cost(amount(order.quantity()),
+                amount(order.fillPrice() != null ? order.fillPrice() : order.request().limitPrice()));
+    }
+
+    private static void bindOrder(PreparedStatement ps, NewOrder order, BigDecimal needed) throws SQLException {
+        boolean fillsNow = order.fillPrice() != null;
+        ps.setString(1, order.request().clientOrderId());
+        ps.setString(2, order.exchangeOrderId());
+        ps.setString(3, order.request().symbol());
+        ps.setString(4, order.request().side().name());
+        ps.setString(5, order.request().type().name());
+        ps.setBigDecimal(6, order.quantity());
+        ps.setBigDecimal(7, order.fillPrice());
         if (fillsNow) {
-            trade(c, order.request().side(), base, quote, order.quantity(), order.fillPrice());
+            ps.setLong(8, order.at().toEpochMilli());
+        } else {
+            ps.setNull(8, Types.BIGINT);
+        }
+        ps.setString(9, fillsNow ? ExchangeOrderStatus.FILLED.name() : ExchangeOrderStatus.OPEN.name());
+        ps.setBigDecimal(10, order.request().limitPrice());
+        ps.setBigDecimal(11, order.request().stopPrice());
+        ps.setString(12, order.assets().base());
+        ps.setString(13, order.assets().quote());
+        ps.setBigDecimal(14, fillsNow ? null : needed);
+        ps.setLong(15, order.at().toEpochMilli());
+    }
+
+    /** Moves the balances of an order just written (a fill trades, a resting order locks); returns it as written. */
+    private ExchangeOrder moveFor(Connection c, NewOrder order, BigDecimal needed) throws SQLException {
+        String clientOrderId = order.request().clientOrderId();
+        if (order.fillPrice() != null) {
+            trade(c, order.request().side(), order.assets().base(), order.assets().quote(), order.quantity(),
+                    order.fillPrice());
             // What was just written, as findIn would read it back: no second read per fill.
             return new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.FILLED,
                     order.quantity().stripTrailingZeros(), order.fillPrice().stripTrailingZeros());
         }
-        move(c, neededAsset, BigDecimal.ZERO, needed);
+        move(c, neededAsset(order), BigDecimal.ZERO, needed);
         return new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.OPEN, BigDecimal.ZERO, null);
     }
 
@@ -170,7 +270,9 @@ public final class JdbcPaperBook implements PaperBook {
                 locked = rs.getBigDecimal(5);
             }
         }
-        lockBalances(c, base, quote);
+        if (memory == null) {
+            lockBalances(c, base, quote);
+        }
         int ended;
         try (PreparedStatement ps = c.prepareStatement("UPDATE paper_orders SET status = ?, price = ?, filled_at = ? "
                 + "WHERE client_order_id = ? AND status = ?")) {
@@ -199,10 +301,16 @@ public final class JdbcPaperBook implements PaperBook {
      * A fill: a buy gains the base and pays its cost in the quote, a sell the other way round; both balances in one
      * statement (a fill is the hot path of the paper exchange).
      */
-    private static void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
-                              BigDecimal price) throws SQLException {
-        BigDecimal baseDelta = side == Side.BUY ? quantity : quantity.negate();
-        BigDecimal quoteDelta = side == Side.BUY ? cost(quantity, price).negate() : proceeds(quantity, price);
+    private void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
+                       BigDecimal price) throws SQLException {
+        BigDecimal baseDelta = side == Side.BUY ? amount(quantity) : amount(quantity).negate();
+        BigDecimal quoteDelta = side == Side.BUY ? cost(amount(quantity), amount(price)).negate()
+                : proceeds(amount(quantity), amount(price));
+        if (memory != null) {
+            memory.move(base, baseDelta, BigDecimal.ZERO);
+            memory.move(quote, quoteDelta, BigDecimal.ZERO);
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE paper_balances SET traded = traded + "
                 + "CASE WHEN asset = ? THEN CAST(? AS DECIMAL(38, 18)) ELSE CAST(? AS DECIMAL(38, 18)) END "
                 + "WHERE asset IN (?, ?)")) {
@@ -217,7 +325,11 @@ public final class JdbcPaperBook implements PaperBook {
         }
     }
 
-    private static void move(Connection c, String asset, BigDecimal traded, BigDecimal locked) throws SQLException {
+    private void move(Connection c, String asset, BigDecimal traded, BigDecimal locked) throws SQLException {
+        if (memory != null) {
+            memory.move(asset, traded, locked);
+            return;
+        }
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE paper_balances SET traded = traded + ?, locked = locked + ? WHERE asset = ?")) {
             ps.setBigDecimal(1, traded);
@@ -227,6 +339,14 @@ public final class JdbcPaperBook implements PaperBook {
                 throw new SQLException("paper balance row of " + asset + " is missing");
             }
         }
+    }
+
+    /**
+     * An amount as the balances count it: in memory, as the book stores it, so that balances worked out again
+     * from the orders are the ones memory held; in rows, as it came (what the shared book has always done).
+     */
+    private BigDecimal amount(BigDecimal value) {
+        return memory == null ? value : MemoryBalances.stored(value);
     }
 
     /** What a buy pays: rounded up, as a venue never undercharges. */
@@ -244,7 +364,7 @@ public final class JdbcPaperBook implements PaperBook {
      * locked} of each (zeros for an asset without a row).
      */
     private static Map<String, BigDecimal[]> lockBalances(Connection c, String... assets) throws SQLException {
-        Map<String, BigDecimal[]> rows = new java.util.HashMap<>();
+        Map<String, BigDecimal[]> rows = new HashMap<>();
         TreeSet<String> names = new TreeSet<>(List.of(assets));
         String marks = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
         try (PreparedStatement ps = c.prepareStatement("SELECT asset, traded, locked FROM paper_balances WHERE asset IN ("
@@ -297,6 +417,13 @@ public final class JdbcPaperBook implements PaperBook {
     @Override
     public BigDecimal freeBalance(String asset) throws ExchangeException {
         ready();
+        if (memory != null) {
+            if (memory.stale()) {
+                write("working the paper balances out", c -> null);
+            }
+            // A PAPER_BALANCES lowered after trading can leave less than nothing: the account has none.
+            return memory.committedFree(asset).max(BigDecimal.ZERO).stripTrailingZeros();
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT traded, locked FROM paper_balances WHERE asset = ?")) {
             ps.setString(1, asset);
@@ -321,22 +448,43 @@ public final class JdbcPaperBook implements PaperBook {
         }
     }
 
+    /** The orders of these places already in the book, by client order id, in one statement. */
+    private static Map<String, ExchangeOrder> findAllIn(Connection c, List<NewOrder> orders) throws SQLException {
+        Object[] ids = new Object[orders.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = orders.get(i).request().clientOrderId();
+        }
+        Map<String, ExchangeOrder> found = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT client_order_id, " + ORDER_COLUMNS + " FROM paper_orders WHERE client_order_id = ANY(?)")) {
+            ps.setObject(1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(rs.getString(1), order(rs.getString(1), rs, 2));
+                }
+            }
+        }
+        return found;
+    }
+
     private static Optional<ExchangeOrder> findIn(Connection c, String clientOrderId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT " + ORDER_COLUMNS + " FROM paper_orders WHERE client_order_id = ?")) {
             ps.setString(1, clientOrderId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                ExchangeOrderStatus status = ExchangeOrderStatus.valueOf(rs.getString(2));
-                if (status != ExchangeOrderStatus.FILLED) {
-                    return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), status, BigDecimal.ZERO, null));
-                }
-                return Optional.of(new ExchangeOrder(clientOrderId, rs.getString(1), status,
-                        rs.getBigDecimal(3).stripTrailingZeros(), rs.getBigDecimal(4).stripTrailingZeros()));
+                return rs.next() ? Optional.of(order(clientOrderId, rs, 1)) : Optional.empty();
             }
         }
+    }
+
+    /** The order whose {@link #ORDER_COLUMNS} start at column {@code from}. */
+    private static ExchangeOrder order(String clientOrderId, ResultSet rs, int from) throws SQLException {
+        ExchangeOrderStatus status = ExchangeOrderStatus.valueOf(rs.getString(from + 1));
+        if (status != ExchangeOrderStatus.FILLED) {
+            return new ExchangeOrder(clientOrderId, rs.getString(from), status, BigDecimal.ZERO, null);
+        }
+        return new ExchangeOrder(clientOrderId, rs.getString(from), status,
+                rs.getBigDecimal(from + 2).stripTrailingZeros(), rs.getBigDecimal(from + 3).stripTrailingZeros());
     }
 
     @Override
@@ -394,8 +542,22 @@ public final class JdbcPaperBook implements PaperBook {
         }
     }
 
+    private <R, T> T write(String what, GroupCommitWriter.Batch<R, T> batch, R request) throws ExchangeException {
+        try {
+            return writer.write(what, batch, request);
+        } catch (StoreUnavailableException e) {
+            throw ExchangeException.unknownOutcome("paper exchange: its book did not answer", e);
+        }
+    }
+
     private <T> T write(String what, GroupCommitWriter.Write<T> write) throws ExchangeException {
         try {
+            if (memory != null) {
+                return writer.write(what, c -> {
+                    memory.beforeWrite(c);
+                    return write.run(c);
+                });
+            }
             return writer.write(what, write);
         } catch (StoreUnavailableException e) {
             // The write may still commit after this answer: the outcome is unknown, and the engine's lookup
@@ -418,6 +580,10 @@ public final class JdbcPaperBook implements PaperBook {
             }
             try {
                 JdbcPaperBookDatabase.ensureSchema(dataSource);
+                if (memory != null) {
+                    JdbcPaperBookDatabase.ensureCarry(dataSource);
+                    memory.open(dataSource);
+                }
             } catch (SQLException e) {
                 throw unavailable(e);
             }

@@ -51,7 +51,8 @@ public final class JdbcPaperBookDatabase {
             // Each price an alert brings looks up the resting orders of its symbol.
             "CREATE INDEX IF NOT EXISTS paper_orders_resting ON paper_orders (symbol, status)",
             // What fills and locks moved, per asset: free = PAPER_BALANCES + traded - locked. Kept as running
-            // sums, written in the same transaction as the order that moves them.
+            // sums, written in the same transaction as the order that moves them, by a book replicas share; the
+            // embedded book keeps them in memory and takes over the rows an earlier version left (ensureCarry).
             "CREATE TABLE IF NOT EXISTS paper_balances (asset VARCHAR(16) NOT NULL PRIMARY KEY, "
                     + "traded DECIMAL(38, 18) NOT NULL, locked DECIMAL(38, 18) NOT NULL)");
     /** The first version's columns, which an import from the store's database copies. */
@@ -111,6 +112,21 @@ public final class JdbcPaperBookDatabase {
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /**
+     * The embedded book keeps its balances in memory, worked out from its orders ({@link MemoryBalances}); this
+     * table keeps what balance rows an earlier version wrote held beyond what the orders say, once they are taken
+     * over. Not made on a shared book, whose balances stay rows.
+     */
+    static void ensureCarry(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS paper_balance_carry (asset VARCHAR(16) NOT NULL PRIMARY KEY, "
+                    + "traded DECIMAL(38, 18) NOT NULL, locked DECIMAL(38, 18) NOT NULL)");
+            if (!c.getAutoCommit()) {
+                c.commit();
             }
         }
     }

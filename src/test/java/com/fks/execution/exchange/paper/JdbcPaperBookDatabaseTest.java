@@ -84,7 +84,7 @@ final class JdbcPaperBookDatabaseTest {
 
         // when the book opens it
         try (HikariDataSource book = JdbcPaperBookDatabase.open(dataDir)) {
-            thenTheBookIsUpToDate(book);
+            thenTheBookIsUpToDate(JdbcPaperBook.embedded(book, Map.of("USDT", new BigDecimal("1000"))));
         }
     }
 
@@ -97,11 +97,12 @@ final class JdbcPaperBookDatabaseTest {
             earlierFill(store, "fks-old", "p-old", "64000");
 
             // when the book is used on it, then
-            thenTheBookIsUpToDate(store);
+            thenTheBookIsUpToDate(JdbcPaperBook.shared(store, Map.of("USDT", new BigDecimal("1000"))));
 
             // and two replicas' books (each its own writer) buying at once never spend more than the account has
             Map<String, BigDecimal> account = Map.of("USD", new BigDecimal("100"));
-            try (PaperBook first = new JdbcPaperBook(store, account); PaperBook second = new JdbcPaperBook(store, account)) {
+            try (PaperBook first = JdbcPaperBook.shared(store, account);
+                 PaperBook second = JdbcPaperBook.shared(store, account)) {
                 List<PaperExchange> replicas = List.of(new PaperExchange(first, Duration.ZERO, 0, Clock.systemUTC()),
                         new PaperExchange(second, Duration.ZERO, 0, Clock.systemUTC()));
                 ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -132,8 +133,8 @@ final class JdbcPaperBookDatabaseTest {
     }
 
     /** The old fill is found and moves no balance; a stop-loss (too long a type for the first version) rests. */
-    private static void thenTheBookIsUpToDate(DataSource dataSource) throws Exception {
-        try (PaperBook book = new JdbcPaperBook(dataSource, Map.of("USDT", new BigDecimal("1000")))) {
+    private static void thenTheBookIsUpToDate(PaperBook opened) throws Exception {
+        try (PaperBook book = opened) {
             PaperExchange paper = new PaperExchange(book, Duration.ZERO, 0, Clock.systemUTC());
             assertThat(paper.lookup("BTCUSDT", "fks-old")).get().satisfies(o -> {
                 assertThat(o.status()).isEqualTo(ExchangeOrderStatus.FILLED);
