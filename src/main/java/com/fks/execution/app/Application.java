@@ -155,7 +155,6 @@ public final class Application implements AutoCloseable {
         return app;
     }
 
-    /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
     /** The embedded paper book works its balances out from its orders: before the first alert, not during it. */
     private void openPaperBalances() {
         try {
@@ -165,6 +164,7 @@ public final class Application implements AutoCloseable {
         }
     }
 
+    /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
     private static HikariDataSource openPaperBook(Settings settings, OpeningDataSource store) {
         HikariDataSource book = JdbcPaperBookDatabase.open(settings.dataDir());
         try {
