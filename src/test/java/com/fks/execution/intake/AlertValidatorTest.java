@@ -384,6 +384,19 @@ final class AlertValidatorTest {
     }
 
     @Test
+    void shouldTakeTheEdgesOfPrintableAsciiInAnIdAndNothingPastThem() throws Exception {
+        // when
+        Alert edges = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"!~\"}");
+        AlertRejectedException delete = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"a\u007fb\"}");
+        AlertRejectedException control = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"a\\u001fb\"}");
+
+        // then
+        assertThat(edges.alertId()).isEqualTo("!~");
+        assertThat(delete.reason()).isEqualTo(RejectionReason.INVALID_ID);
+        assertThat(control.reason()).isEqualTo(RejectionReason.INVALID_ID);
+    }
+
+    @Test
     void shouldRefuseAnIdLongerThan200Characters() {
         // when
         AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"" + "i".repeat(201) + "\"}");
