@@ -490,11 +490,31 @@ public final class AlertValidator {
             return Double.isNaN(d) || Double.isInfinite(d);
         }
         if (node.isTextual()) {
+            if (trimmedLength(node.textValue()) > LONGEST_NON_FINITE_WORD) {
+                // Lower-casing never shortens a text, so a longer one cannot be any of the words: this skips a
+                // lower-cased copy of every alert's id and other text fields.
+                return false;
+            }
             String t = node.textValue().trim().toLowerCase(Locale.ROOT);
             return t.equals("nan") || t.equals("infinity") || t.equals("+infinity") || t.equals("-infinity")
                     || t.equals("inf") || t.equals("-inf");
         }
         return false;
+    }
+
+    private static final int LONGEST_NON_FINITE_WORD = "+infinity".length();
+
+    /** The length String.trim() would leave, without making the trimmed copy. */
+    private static int trimmedLength(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && text.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && text.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return end - start;
     }
 
     /** Indicator values (fields the service does not interpret) that are NaN or infinite become null. */
