@@ -36,10 +36,10 @@ final class HttpApi {
      * The main port's thread pool (docs/architecture.md, "Threads"). A webhook holds its thread until its order
      * is durable (the store's group commit), so the pool needs about one thread per webhook in flight: with the
      * closed-loop benchmark's 32 connections, 16 threads cut accepted alerts/s by about 40 %, 32 by no more than
-     * the noise of a loaded machine (two runs each). 64 is
-     * twice that concurrency, so with 40 webhooks stalled on their bodies /health and /ready are still answered
-     * (HttpServerThreadsTest; Jetty's acceptor, selector and reserved threads come out of the same pool). The
-     * 200 it replaces bought nothing on 2 cores but room for more threads than they can run.
+     * the noise of a loaded machine (two runs each). 64 is twice that concurrency, so with 40 webhooks stalled on
+     * their bodies /health and /ready are still answered (HttpServerThreadsTest; Jetty's acceptor, selector and
+     * reserved threads come out of the same pool). The 200 it replaces bought nothing on 2 cores but room for
+     * more threads than they can run.
      */
     static final int MAIN_MAX_THREADS = 64;
     static final int MIN_THREADS = 8;
