@@ -14,6 +14,7 @@ import com.fks.execution.risk.KillSwitch;
 import com.fks.execution.signing.WebhookSignature;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,18 @@ final class HttpApi {
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private static final int MAX_ORDERS_LISTED = 1000;
     static final long CONNECTION_IDLE_TIMEOUT_MILLIS = 10_000;
+    /*
+     * The main port's thread pool (docs/architecture.md, "Threads"). A webhook holds its thread until its order
+     * is durable (the store's group commit), so the pool needs about one thread per webhook in flight: with the
+     * closed-loop benchmark's 32 connections, 16 threads cut accepted alerts/s by about 40 %, 32 by no more than
+     * the noise of a loaded machine (two runs each). 64 is twice that concurrency, so with 40 webhooks stalled on
+     * their bodies /health and /ready are still answered (HttpServerThreadsTest; Jetty's acceptor, selector and
+     * reserved threads come out of the same pool). The 200 it replaces bought nothing on 2 cores but room for
+     * more threads than they can run.
+     */
+    static final int MAIN_MAX_THREADS = 64;
+    static final int MIN_THREADS = 8;
+    static final int METRICS_MAX_THREADS = 8;
 
     private final WebhookPipeline pipeline;
     private final OrderStore store;
@@ -53,7 +66,7 @@ final class HttpApi {
 
     Javalin mainServer(String host, int port) {
         return Javalin.create(cfg -> {
-            common(cfg, host, port, 200);
+            common(cfg, host, port, MAIN_MAX_THREADS);
             cfg.routes.post(WEBHOOK_PATH, this::webhook);
             cfg.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
             cfg.routes.get("/ready", this::ready);
@@ -79,7 +92,7 @@ final class HttpApi {
 
     Javalin metricsServer(String host, int port) {
         return Javalin.create(cfg -> {
-            common(cfg, host, port, 8);
+            common(cfg, host, port, METRICS_MAX_THREADS);
             cfg.routes.get("/metrics", this::metrics);
         });
     }
@@ -90,7 +103,7 @@ final class HttpApi {
         cfg.http.prefer405over404 = true;
         cfg.jetty.host = host;
         cfg.jetty.port = port;
-        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
+        QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(MIN_THREADS, maxThreads));
         pool.setName(port == 0 ? "http" : "http-" + port);
         cfg.jetty.threadPool = pool;
         // Jetty's per-connection header cache matches values ignoring case by default and then hands the
@@ -101,6 +114,15 @@ final class HttpApi {
         // A client that sends its body slowly is cut off instead of holding a thread (TradingView's own
         // limit is 3 s for the whole request). Javalin adds its connector after modifyServer has run, so the
         // timeout is set when the server starts, once the connector exists (else Jetty's 30 s default applies).
+        // Javalin puts a StatisticsHandler in front of every request; nothing reads its statistics (the service
+        // counts its own), and it wrapped each request and response and copied buffers and headers for its events
+        // (about a tenth of what an HTTP thread allocated per webhook, measured with JFR). It is not what makes a
+        // stop graceful in Jetty 12, so it goes.
+        cfg.jetty.modifyServer(server -> {
+            if (server.getHandler() instanceof StatisticsHandler stats && stats.getHandler() == null) {
+                server.setHandler((org.eclipse.jetty.server.Handler) null);
+            }
+        });
         cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {

@@ -3,7 +3,6 @@ package com.fks.execution.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 address block. A plain address is a block of one. */
 public final class Cidr {
@@ -40,24 +39,74 @@ public final class Cidr {
 
     /**
      * Parses an IP literal without ever resolving a host name (InetAddress.getByName would do a DNS lookup
-     * for anything that is not a literal).
+     * for anything that is not a literal). Every webhook parses its client address, so the checks are char
+     * loops, and a dotted quad (the usual case) is read here without InetAddress.
      */
-    // Compiled once: every webhook parses its client address (String.matches would compile them per call).
-    private static final Pattern IP_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
-    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-
     public static byte[] literalAddress(String text) {
-        if (text.isEmpty() || !IP_CHARACTERS.matcher(text).matches() || !(text.contains(".") || text.contains(":"))) {
+        boolean dot = false;
+        boolean colon = false;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                dot = true;
+            } else if (c == ':') {
+                colon = true;
+            } else if (Character.digit(c, 16) < 0 || c > 'f') {
+                throw new IllegalArgumentException("not an IP address: " + text);
+            }
+        }
+        if (n == 0 || !(dot || colon)) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
-        if (!text.contains(":") && !DOTTED_QUAD.matcher(text).matches()) {
-            throw new IllegalArgumentException("not an IP address: " + text);
+        if (!colon) {
+            byte[] quad = dottedQuad(text);
+            if (quad == null) {
+                throw new IllegalArgumentException("not an IP address: " + text);
+            }
+            if (quad.length == 4) {
+                return quad;
+            }
         }
         try {
             return InetAddress.getByName(text).getAddress();
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
+    }
+
+    private static final byte[] PARSE_WITH_INET_ADDRESS = new byte[0];
+
+    /**
+     * Four groups of 1 to 3 digits: their bytes when every group is at most 255, PARSE_WITH_INET_ADDRESS when
+     * one is larger (left to InetAddress, as before), null when the text is not of that shape.
+     */
+    private static byte[] dottedQuad(String text) {
+        byte[] address = new byte[4];
+        int group = 0;
+        int digits = 0;
+        int value = 0;
+        boolean inRange = true;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i == text.length() ? '.' : text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return null;
+                }
+                value = value * 10 + (c - '0');
+            } else if (c == '.' && digits > 0 && group < 4) {
+                inRange &= value <= 255;
+                address[group++] = (byte) value;
+                digits = 0;
+                value = 0;
+            } else {
+                return null;
+            }
+        }
+        if (group != 4) {
+            return null;
+        }
+        return inRange ? address : PARSE_WITH_INET_ADDRESS;
     }
 
     public boolean contains(InetAddress address) {
@@ -68,7 +117,19 @@ public final class Cidr {
                 return false;
             }
         }
-        return Arrays.equals(mask(candidate, prefixLength), network);
+        return matches(candidate);
+    }
+
+    /** The candidate's first prefixLength bits equal the network's (compared in place: no masked copy). */
+    private boolean matches(byte[] candidate) {
+        for (int i = 0; i < network.length; i++) {
+            int bitsInByte = Math.max(0, Math.min(8, prefixLength - i * 8));
+            int byteMask = (0xff << (8 - bitsInByte)) & 0xff;
+            if ((candidate[i] & byteMask) != (network[i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] ipv4MappedToIpv4(byte[] address) {

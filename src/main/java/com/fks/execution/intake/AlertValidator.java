@@ -36,7 +36,9 @@ public final class AlertValidator {
     /** Far beyond any real order; keeps absurd exponents (1e400) out of arithmetic and the database. */
     static final BigDecimal MAX_NUMBER = new BigDecimal("1e15");
     static final int MAX_SCALE = 18;
-    private static final Pattern ALERT_ID = Pattern.compile("[\\x21-\\x7e]{1,200}");
+    private static final int MAX_ALERT_ID_LENGTH = 200;
+    /** Compiled once: String.matches would compile it for every quoted number. */
+    private static final Pattern QUOTED_NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,3})?");
     /**
      * Fields the validator reads as values: never replaced as indicators. stop_loss and take_profit are not among
      * them, so a NaN inside protection that an exit ignores is still replaced in what is kept.
@@ -86,7 +88,7 @@ public final class AlertValidator {
             throw new AlertRejectedException(RejectionReason.INVALID_ID, "id is NaN or infinite: the template's id did not render");
         }
         String explicitId = optionalText(idNode, "id", RejectionReason.INVALID_ID, 200);
-        if (explicitId != null && !ALERT_ID.matcher(explicitId).matches()) {
+        if (explicitId != null && !isAlertId(explicitId)) {
             throw new AlertRejectedException(RejectionReason.INVALID_ID,
                     "id must be 1 to 200 printable ASCII characters without spaces");
         }
@@ -101,6 +103,21 @@ public final class AlertValidator {
         Side side = action == AlertAction.BUY ? Side.BUY : Side.SELL;
         return new Alert(alertId, symbol, action, sentiment, side, shape.type(), shape.quantity(), shape.price(),
                 confidence, timestamp, exchange, strategy, write(stored), terms);
+    }
+
+    /** 1 to 200 printable ASCII characters without spaces ([\\x21-\\x7e]{1,200}), checked for every alert. */
+    static boolean isAlertId(String id) {
+        int n = id.length();
+        if (n == 0 || n > MAX_ALERT_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The order an alert asks for, before its protection: what it counts, how much, and at what price. */
@@ -457,7 +474,7 @@ public final class AlertValidator {
             }
             if (node.isTextual()) {
                 String text = node.textValue().trim();
-                if (text.length() <= 64 && text.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d{1,3})?")) {
+                if (text.length() <= 64 && QUOTED_NUMBER.matcher(text).matches()) {
                     return new BigDecimal(text);
                 }
             }
@@ -473,11 +490,31 @@ public final class AlertValidator {
             return Double.isNaN(d) || Double.isInfinite(d);
         }
         if (node.isTextual()) {
+            if (trimmedLength(node.textValue()) > LONGEST_NON_FINITE_WORD) {
+                // Lower-casing never shortens a text, so a longer one cannot be any of the words: this skips a
+                // lower-cased copy of every alert's id and other text fields.
+                return false;
+            }
             String t = node.textValue().trim().toLowerCase(Locale.ROOT);
             return t.equals("nan") || t.equals("infinity") || t.equals("+infinity") || t.equals("-infinity")
                     || t.equals("inf") || t.equals("-inf");
         }
         return false;
+    }
+
+    private static final int LONGEST_NON_FINITE_WORD = "+infinity".length();
+
+    /** The length String.trim() would leave, without making the trimmed copy. */
+    private static int trimmedLength(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && text.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && text.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        return end - start;
     }
 
     /** Indicator values (fields the service does not interpret) that are NaN or infinite become null. */

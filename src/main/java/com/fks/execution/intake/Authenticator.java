@@ -57,11 +57,19 @@ public final class Authenticator {
         return MessageDigest.isEqual(sha256(signature.hmac(rawBody)), sha256(given));
     }
 
-    private static byte[] sha256(byte[] data) {
+    /*
+     * One digest per thread, reused: a new one for every webhook cost a provider lookup and the digest's own
+     * buffers (most of what a secret check allocated). digest() resets it, so no state passes between calls.
+     */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    });
+
+    private static byte[] sha256(byte[] data) {
+        return SHA_256.get().digest(data);
     }
 }

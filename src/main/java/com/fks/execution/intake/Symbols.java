@@ -2,14 +2,12 @@ package com.fks.execution.intake;
 
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * TradingView symbols to the service's form: BINANCE:BTCUSDT, BTC-USD, btc/usdt, BTCUSDT.P → BTCUSDT, BTCUSD.
  * Whether a perpetual ({@code .P}) may be traded as its spot pair is the caller's decision: {@link #isPerpetual}.
  */
 public final class Symbols {
-    private static final Pattern VALID = Pattern.compile("[A-Z0-9]{2,24}");
     /** TradingView's suffix for a perpetual contract chart. */
     private static final String PERPETUAL_SUFFIX = ".P";
 
@@ -23,7 +21,22 @@ public final class Symbols {
             s = s.substring(0, s.length() - PERPETUAL_SUFFIX.length());
         }
         s = s.replace("-", "").replace("/", "").replace("_", "");
-        return VALID.matcher(s).matches() ? Optional.of(s) : Optional.empty();
+        return isValid(s) ? Optional.of(s) : Optional.empty();
+    }
+
+    /** [A-Z0-9]{2,24}, as a char loop: every alert's symbol passes here. */
+    private static boolean isValid(String s) {
+        int n = s.length();
+        if (n < 2 || n > 24) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the symbol names a TradingView perpetual-futures chart (BTCUSDT.P, BINANCE:BTCUSDT.P). */

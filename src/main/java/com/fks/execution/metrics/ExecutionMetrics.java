@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Every metric the service exports, under the names docs/metrics.md lists (the alert rules and the dashboard
@@ -29,10 +28,19 @@ import java.util.regex.Pattern;
  */
 public final class ExecutionMetrics implements AutoCloseable {
     static final int MAX_NAN_FIELD_LABELS = 50;
-    private static final Pattern FIELD_LABEL = Pattern.compile("[a-z0-9_]{1,40}");
+    private static final int MAX_FIELD_LABEL_LENGTH = 40;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /*
+     * The counters every webhook touches, found by their label value alone: building the general key (name and
+     * tags joined) cost each request a String, a varargs array and a boxed status. Reasons and validation
+     * reasons are closed sets; a NaN field gets an entry only once it has a label of its own (at most
+     * MAX_NAN_FIELD_LABELS), so names a sender invents cannot grow these maps.
+     */
+    private final Map<String, StatusCounter[]> requestsByReason = new ConcurrentHashMap<>();
+    private final Map<String, Counter> validationFailures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> nanReplacements = new ConcurrentHashMap<>();
     private final Map<String, Timer> ackDelays = new ConcurrentHashMap<>();
     private final Set<String> nanFields = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> positions = new ConcurrentHashMap<>();
@@ -130,13 +138,43 @@ public final class ExecutionMetrics implements AutoCloseable {
     public void requestFinished(int status, String reason, long durationNanos) {
         activeRequests.decrementAndGet();
         webhookDuration.record(durationNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        counter("execution.webhook.requests", "Webhook requests by answer", "status", Integer.toString(status),
-                "reason", reason).increment();
+        requests(status, reason).increment();
+    }
+
+    private record StatusCounter(int status, Counter counter) {
+    }
+
+    private Counter requests(int status, String reason) {
+        StatusCounter[] known = requestsByReason.get(reason);
+        if (known != null) {
+            for (StatusCounter c : known) {
+                if (c.status() == status) {
+                    return c.counter();
+                }
+            }
+        }
+        Counter counter = counter("execution.webhook.requests", "Webhook requests by answer", "status",
+                Integer.toString(status), "reason", reason);
+        requestsByReason.compute(reason, (r, old) -> {
+            StatusCounter[] grown = old == null ? new StatusCounter[1] : java.util.Arrays.copyOf(old, old.length + 1);
+            for (StatusCounter c : grown) {
+                if (c != null && c.status() == status) {
+                    return old;
+                }
+            }
+            grown[grown.length - 1] = new StatusCounter(status, counter);
+            return grown;
+        });
+        return counter;
     }
 
     public void validationFailure(String reason) {
-        counter("execution.webhook.validation.failures", "Webhooks refused as unparseable, invalid or over a risk limit",
-                "reason", reason).increment();
+        Counter counter = validationFailures.get(reason);
+        if (counter == null) {
+            counter = validationFailures.computeIfAbsent(reason, r -> counter("execution.webhook.validation.failures",
+                    "Webhooks refused as unparseable, invalid or over a risk limit", "reason", r));
+        }
+        counter.increment();
     }
 
     public void signatureFailure() {
@@ -153,13 +191,21 @@ public final class ExecutionMetrics implements AutoCloseable {
 
     /** A NaN, Infinity or null replaced by null in an optional numeric field. */
     public void nanReplacement(String field) {
-        counter("execution.nan.replacements", "NaN, Infinity or null values replaced by null, by field",
-                "field", nanFieldLabel(field)).increment();
+        Counter counter = nanReplacements.get(field);
+        if (counter == null) {
+            String label = nanFieldLabel(field);
+            counter = counter("execution.nan.replacements", "NaN, Infinity or null values replaced by null, by field",
+                    "field", label);
+            if (label.equals(field)) {
+                nanReplacements.putIfAbsent(field, counter);
+            }
+        }
+        counter.increment();
     }
 
     /** Field names come from the sender: only the first few well-formed ones get their own label. */
     private String nanFieldLabel(String field) {
-        if (!FIELD_LABEL.matcher(field).matches()) {
+        if (!isFieldLabel(field)) {
             return "other";
         }
         if (nanFields.contains(field)) {
@@ -170,6 +216,21 @@ public final class ExecutionMetrics implements AutoCloseable {
         }
         nanFields.add(field);
         return field;
+    }
+
+    /** [a-z0-9_]{1,40}, without a regex (this runs for a NaN field of every alert). */
+    static boolean isFieldLabel(String field) {
+        int n = field.length();
+        if (n == 0 || n > MAX_FIELD_LABEL_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = field.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -155,6 +155,38 @@ final class CidrTest {
                 .hasMessageContaining("not an IP address");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "255.255.255.255", "127.0.0.1", "01.2.3.4", "010.010.010.010", "00.0.0.0",
+            "52.89.214.238", "::1", "::ffff:1.2.3.4", "2001:db8::ff", "FE80::1"})
+    void shouldReadALiteralAsInetAddressReadsIt(String literal) throws Exception {
+        // when / then: the same bytes as the JDK's own reading of the literal
+        assertThat(Cidr.literalAddress(literal)).containsExactly(InetAddress.getByName(literal).getAddress());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2.3.4.", ".1.2.3", "1..2.3", "1.2.3.a", "1234.1.1.1", "256.1.1.1", "1.2.3.\u0664",
+            "\uff11.2.3.4", "1.2.3.-1", "1.2.3.4 ", "+1.2.3.4", "g::1"})
+    void shouldRefuseWhatIsNotQuiteALiteral(String value) {
+        // when / then (\u0664 and \uff11 are digits to Character.isDigit, not to an address)
+        assertThatThrownBy(() -> Cidr.literalAddress(value)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Every webhook reads its client's address and checks it against the allow-list. */
+    @Test
+    void shouldReadAnIpv4ClientAndCheckItAgainstABlockAllocatingOnlyItsBytes() throws Exception {
+        // given
+        Cidr block = Cidr.parse("10.0.0.0/8");
+        InetAddress inside = ip("10.1.2.3");
+
+        // when
+        double reading = com.fks.execution.testsupport.Allocation.bytesPerCall(() -> Cidr.literalAddress("10.1.2.3"));
+        double checking = com.fks.execution.testsupport.Allocation.bytesPerCall(() -> block.contains(inside));
+
+        // then: a byte[4] is 24 bytes with its header; InetAddress.getAddress copies it once more
+        assertThat(reading).isLessThanOrEqualTo(24);
+        assertThat(checking).isLessThanOrEqualTo(24);
+    }
+
     private static InetAddress ip(String literal) throws UnknownHostException {
         return InetAddress.getByAddress(Cidr.literalAddress(literal));
     }

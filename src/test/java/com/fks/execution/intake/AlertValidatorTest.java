@@ -384,6 +384,19 @@ final class AlertValidatorTest {
     }
 
     @Test
+    void shouldTakeTheEdgesOfPrintableAsciiInAnIdAndNothingPastThem() throws Exception {
+        // when
+        Alert edges = validate("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"!~\"}");
+        AlertRejectedException delete = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"a\u007fb\"}");
+        AlertRejectedException control = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"a\\u001fb\"}");
+
+        // then
+        assertThat(edges.alertId()).isEqualTo("!~");
+        assertThat(delete.reason()).isEqualTo(RejectionReason.INVALID_ID);
+        assertThat(control.reason()).isEqualTo(RejectionReason.INVALID_ID);
+    }
+
+    @Test
     void shouldRefuseAnIdLongerThan200Characters() {
         // when
         AlertRejectedException e = rejected("{" + BASE + ",\"quantity\":1,\"price\":1,\"id\":\"" + "i".repeat(201) + "\"}");
@@ -943,5 +956,32 @@ final class AlertValidatorTest {
 
     private JsonNode json(String text) throws AlertRejectedException {
         return parser.parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NaN", " nan ", "INFINITY", "+Infinity\t", "-infinity", "inf", "-INF", "\n+infinity\n"})
+    void shouldTakeTheNonFiniteWordsInAnyCaseAndPadding(String text) {
+        // when / then
+        assertThat(AlertValidator.isNonFinite(com.fasterxml.jackson.databind.node.TextNode.valueOf(text))).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "na", "nan1", "infinity!", "++infinity", "infinityinfinity", "\u0130nf", "i n f"})
+    void shouldNotTakeOtherTextForANonFiniteWord(String text) {
+        // when / then
+        assertThat(AlertValidator.isNonFinite(com.fasterxml.jackson.databind.node.TextNode.valueOf(text))).isFalse();
+    }
+
+    /** Every alert's id (and any other text field) is asked whether it is NaN. */
+    @Test
+    void shouldTellALongTextIsNotNanWithoutCopyingIt() {
+        // given
+        var id = com.fasterxml.jackson.databind.node.TextNode.valueOf("Bench-Run-Thread-1234567890-Counter-42");
+
+        // when
+        double bytes = com.fks.execution.testsupport.Allocation.bytesPerCall(() -> AlertValidator.isNonFinite(id));
+
+        // then
+        assertThat(bytes).isLessThan(8);
     }
 }

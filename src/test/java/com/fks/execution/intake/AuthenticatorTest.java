@@ -204,4 +204,47 @@ final class AuthenticatorTest {
         mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return HexFormat.of().formatHex(mac.doFinal(body));
     }
+
+    /** Every webhook with a body secret is checked here. */
+    @Test
+    void shouldCheckASecretAllocatingLittleMoreThanItsBytesAndTheirDigest() throws Exception {
+        // given
+        var alert = parser.parse(("{\"secret\":\"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8));
+        byte[] raw = new byte[0];
+
+        // when
+        double bytes = com.fks.execution.testsupport.Allocation.bytesPerCall(() -> authenticator.check(alert, raw, null));
+
+        // then: the secret's UTF-8 bytes (48) and its digest (48), not a new MessageDigest (about 600 more)
+        assertThat(authenticator.check(alert, raw, null)).isNull();
+        assertThat(bytes).isLessThan(200);
+    }
+
+    @Test
+    void shouldGiveEachThreadTheSameAnswers() throws Exception {
+        // given
+        var right = parser.parse(("{\"secret\":\"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8));
+        var wrong = parser.parse("{\"secret\":\"nope\"}".getBytes(StandardCharsets.UTF_8));
+        var results = new java.util.concurrent.ConcurrentLinkedQueue<Object>();
+
+        // when: several threads alternate right and wrong secrets
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    results.add(String.valueOf(authenticator.check(right, new byte[0], null)));
+                    results.add(String.valueOf(authenticator.check(wrong, new byte[0], null)));
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        // then
+        assertThat(results).hasSize(16_000);
+        assertThat(results.stream().filter("null"::equals).count()).isEqualTo(8_000);
+        assertThat(results.stream().filter("WRONG_SECRET"::equals).count()).isEqualTo(8_000);
+    }
 }

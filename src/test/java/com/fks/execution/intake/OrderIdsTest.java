@@ -51,4 +51,20 @@ final class OrderIdsTest {
                 .isEqualTo(OrderIds.clientOrderId("0123456789abcdef0123456789abcdef"))
                 .isEqualTo("fks0123456789abcdef0123456789abcdef");
     }
+
+    @Test
+    void shouldWriteTheTimeAsTwelveHexDigitsThenTheRandomBytes() {
+        // given: the same random bytes for the id and for the expected text
+        long[] times = {0L, 1L, 1_767_323_045_123L, (1L << 48) - 1, 1L << 48};
+
+        for (long millis : times) {
+            // when
+            String id = OrderIds.orderId(millis, new java.util.Random(millis));
+
+            // then
+            byte[] random = new byte[10];
+            new java.util.Random(millis).nextBytes(random);
+            assertThat(id).isEqualTo(String.format("%012x", millis) + java.util.HexFormat.of().formatHex(random));
+        }
+    }
 }

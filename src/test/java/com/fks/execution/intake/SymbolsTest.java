@@ -57,4 +57,10 @@ final class SymbolsTest {
         // when / then: 24 characters
         assertThat(Symbols.normalise("ABCDEFGHIJKLMNOPQRSTUVWX")).contains("ABCDEFGHIJKLMNOPQRSTUVWX");
     }
+
+    @Test
+    void shouldAcceptTheShortestAllowedSymbol() {
+        // when / then: 2 characters, digits too
+        assertThat(Symbols.normalise("b:a1")).contains("A1");
+    }
 }
