@@ -23,7 +23,8 @@ public final class HelloWorldCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.jetty.threadPool = new QueuedThreadPool(200, 8);
+            // The bounds of the service's main port (app.HttpApi): the anchor runs on the same pool.
+            cfg.jetty.threadPool = new QueuedThreadPool(64, 8);
             cfg.routes.post("/hello", ctx -> {
                 ctx.req().getInputStream().readAllBytes();
                 ctx.status(202).contentType("application/json").result(ANSWER);
