@@ -7,6 +7,7 @@ import com.fks.execution.order.GroupCommitWriter;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
 import com.fks.execution.order.StoreUnavailableException;
+import org.postgresql.PGStatement;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -123,6 +124,29 @@ public final class JdbcPaperBook implements PaperBook {
     }
 
     /**
+     * A lone place on a shared book (the common case at low load): its balance rows locked first, then the order
+     * looked up, checked and written, in statements PostgreSQL plans once for all.
+     */
+    private Object placeIn(Connection c, NewOrder order) throws SQLException {
+        Map<String, BigDecimal[]> balances = lockBalances(c, order.assets().base(), order.assets().quote());
+        Optional<ExchangeOrder> existing = findIn(c, order.request().clientOrderId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String neededAsset = neededAsset(order);
+        BigDecimal needed = needed(order);
+        BigDecimal free = free(neededAsset, balances.get(neededAsset));
+        if (needed.compareTo(free) > 0) {
+            return new Refusal(neededAsset, needed, free);
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ORDER)) {
+            bindOrder(ps, order, needed);
+            ps.executeUpdate();
+        }
+        return moveFor(c, order, needed);
+    }
+
+    /**
      * The places of a group on a shared book, in the order they came, in a few statements whatever the group's size:
      * every balance row they touch locked at once (in name order, as every writer of the book locks them), one
      * lookup of their client order ids, each checked against the locked balances as the group's places before it
@@ -130,6 +154,9 @@ public final class JdbcPaperBook implements PaperBook {
      * so an order another replica placed while this one waited for them is found, not placed twice.
      */
     private List<Object> placeAllShared(Connection c, List<NewOrder> orders) throws SQLException {
+        if (orders.size() == 1) {
+            return List.of(placeIn(c, orders.get(0)));
+        }
         TreeSet<String> assets = new TreeSet<>();
         for (NewOrder order : orders) {
             assets.add(order.assets().base());
@@ -445,18 +472,33 @@ public final class JdbcPaperBook implements PaperBook {
      * locked} of each (zeros for an asset without a row).
      */
     private static Map<String, BigDecimal[]> lockBalances(Connection c, String... assets) throws SQLException {
-        return lockBalances(c, new TreeSet<>(List.of(assets)));
+        TreeSet<String> names = new TreeSet<>(List.of(assets));
+        String marks = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT asset, traded, locked FROM paper_balances WHERE asset IN ("
+                + marks + ") ORDER BY asset FOR UPDATE")) {
+            int i = 1;
+            for (String name : names) {
+                ps.setString(i++, name);
+            }
+            return lockedRows(ps, names);
+        }
     }
 
+    /** As {@link #lockBalances(Connection, String...)}, for a group's assets however many: one statement's text. */
     private static Map<String, BigDecimal[]> lockBalances(Connection c, TreeSet<String> names) throws SQLException {
-        Map<String, BigDecimal[]> rows = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT asset, traded, locked FROM paper_balances "
                 + "WHERE asset = ANY(?) ORDER BY asset FOR UPDATE")) {
             ps.setArray(1, c.createArrayOf("VARCHAR", names.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
-                }
+            return lockedRows(ps, names);
+        }
+    }
+
+    private static Map<String, BigDecimal[]> lockedRows(PreparedStatement ps, TreeSet<String> names)
+            throws SQLException {
+        Map<String, BigDecimal[]> rows = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
             }
         }
         for (String name : names) {
@@ -537,6 +579,7 @@ public final class JdbcPaperBook implements PaperBook {
         Map<String, ExchangeOrder> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT client_order_id, " + ORDER_COLUMNS + " FROM paper_orders WHERE client_order_id = ANY(?)")) {
+            planEachTime(ps);
             ps.setArray(1, c.createArrayOf("VARCHAR", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -545,6 +588,18 @@ public final class JdbcPaperBook implements PaperBook {
             }
         }
         return found;
+    }
+
+    /**
+     * On PostgreSQL, plans the statement for each call's values instead of once for all (a server-side prepared
+     * statement's generic plan): the generic plan of {@code = ANY(?)} made while paper_orders is small (a new book)
+     * scans the whole table, and is kept until the next ANALYZE, so each lookup then costs as much as the table is
+     * long, in the book's first minute under load. Planned with its ids, the lookup uses the primary key.
+     */
+    private static void planEachTime(PreparedStatement ps) throws SQLException {
+        if (ps.isWrapperFor(PGStatement.class)) {
+            ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+        }
     }
 
     private static Optional<ExchangeOrder> findIn(Connection c, String clientOrderId) throws SQLException {
