@@ -7,6 +7,7 @@ import com.fks.execution.order.GroupCommitWriter;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
 import com.fks.execution.order.StoreUnavailableException;
+import org.postgresql.PGStatement;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * committed before the venue answers, and an order and the balances it moves change together or not at all.
  *
  * <p>Shared by replicas ({@link #shared}), the balances are rows of paper_balances written in the transaction of
- * the order that moves them, locked first, in the order of their names, so replicas neither spend a balance twice
- * nor deadlock over it. Embedded ({@link #embedded}), one process owns the book, and its balances are kept in
- * memory ({@link MemoryBalances}): a fill writes its order row only.
+ * the orders that move them: each group of places locks every row its orders touch first, in one statement and in
+ * the order of their names, so replicas neither spend a balance twice nor deadlock over it. Embedded
+ * ({@link #embedded}), one process owns the book, and its balances are kept in memory ({@link MemoryBalances}): a
+ * fill writes its order row only.
  */
 public final class JdbcPaperBook implements PaperBook {
     /** Amounts are kept as DECIMAL(38, 18). */
@@ -54,8 +58,8 @@ public final class JdbcPaperBook implements PaperBook {
     /** The embedded book's balances; null when they are rows (a book replicas share). */
     private final MemoryBalances memory;
     private final GroupCommitWriter writer;
-    /** The embedded book's places, run together for each group of the writer. */
-    private final GroupCommitWriter.Batch<NewOrder, Object> placing = this::placeAll;
+    /** The book's places, run together for each group of the writer (in memory or in rows). */
+    private final GroupCommitWriter.Batch<NewOrder, Object> placing;
     /** Assets whose balance row is known to exist (rows are never deleted). */
     private final Set<String> balanceRows = ConcurrentHashMap.newKeySet();
     private volatile boolean schemaReady;
@@ -70,6 +74,7 @@ public final class JdbcPaperBook implements PaperBook {
         this.startingBalances = Map.copyOf(startingBalances);
         this.memory = embedded ? new MemoryBalances(startingBalances) : null;
         this.writer = new GroupCommitWriter(embedded ? memory.watching(dataSource) : dataSource, "paper-writer");
+        this.placing = embedded ? this::placeAll : this::placeAllShared;
     }
 
     /**
@@ -106,13 +111,10 @@ public final class JdbcPaperBook implements PaperBook {
     @Override
     public ExchangeOrder place(NewOrder order) throws ExchangeException {
         ready();
-        Object result;
         if (memory == null) {
             ensureBalanceRows(order.assets().base(), order.assets().quote());
-            result = write("placing a paper order", c -> placeIn(c, order));
-        } else {
-            result = write("placing a paper order", placing, order);
         }
+        Object result = write("placing a paper order", placing, order);
         if (result instanceof Refusal refusal) {
             throw ExchangeException.rejected("insufficient_balance", "paper exchange: the order needs "
                     + refusal.needed().stripTrailingZeros().toPlainString() + " " + refusal.asset() + ", "
@@ -121,7 +123,10 @@ public final class JdbcPaperBook implements PaperBook {
         return (ExchangeOrder) result;
     }
 
-    /** A place on a shared book: its balance rows locked first, then the order looked up, checked and written. */
+    /**
+     * A lone place on a shared book (the common case at low load): its balance rows locked first, then the order
+     * looked up, checked and written, in statements PostgreSQL plans once for all.
+     */
     private Object placeIn(Connection c, NewOrder order) throws SQLException {
         Map<String, BigDecimal[]> balances = lockBalances(c, order.assets().base(), order.assets().quote());
         Optional<ExchangeOrder> existing = findIn(c, order.request().clientOrderId());
@@ -139,6 +144,102 @@ public final class JdbcPaperBook implements PaperBook {
             ps.executeUpdate();
         }
         return moveFor(c, order, needed);
+    }
+
+    /**
+     * The places of a group on a shared book, in the order they came, in a few statements whatever the group's size:
+     * every balance row they touch locked at once (in name order, as every writer of the book locks them), one
+     * lookup of their client order ids, each checked against the locked balances as the group's places before it
+     * moved them, one batch of inserts, and one update per balance row moved. The rows are locked before the lookup,
+     * so an order another replica placed while this one waited for them is found, not placed twice.
+     */
+    private List<Object> placeAllShared(Connection c, List<NewOrder> orders) throws SQLException {
+        if (orders.size() == 1) {
+            return List.of(placeIn(c, orders.get(0)));
+        }
+        TreeSet<String> assets = new TreeSet<>();
+        for (NewOrder order : orders) {
+            assets.add(order.assets().base());
+            assets.add(order.assets().quote());
+        }
+        Map<String, BigDecimal[]> balances = lockBalances(c, assets);
+        Map<String, ExchangeOrder> known = findAllIn(c, orders);
+        // What the group's places move, by asset: {traded, locked}, added to the rows once at the end.
+        Map<String, BigDecimal[]> moved = new TreeMap<>();
+        List<Object> results = new ArrayList<>(orders.size());
+        boolean inserting = false;
+        try (PreparedStatement insert = c.prepareStatement(INSERT_ORDER)) {
+            for (NewOrder order : orders) {
+                String clientOrderId = order.request().clientOrderId();
+                ExchangeOrder existing = known.get(clientOrderId);
+                if (existing != null) {
+                    results.add(existing);
+                    continue;
+                }
+                String neededAsset = neededAsset(order);
+                BigDecimal needed = needed(order);
+                BigDecimal free = free(neededAsset, balances.get(neededAsset));
+                if (needed.compareTo(free) > 0) {
+                    results.add(new Refusal(neededAsset, needed, free));
+                    continue;
+                }
+                bindOrder(insert, order, needed);
+                insert.addBatch();
+                inserting = true;
+                ExchangeOrder placed;
+                if (order.fillPrice() != null) {
+                    BigDecimal[] deltas = tradeDeltas(order.request().side(), order.quantity(), order.fillPrice());
+                    add(balances, moved, order.assets().base(), deltas[0], BigDecimal.ZERO);
+                    add(balances, moved, order.assets().quote(), deltas[1], BigDecimal.ZERO);
+                    placed = new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.FILLED,
+                            order.quantity().stripTrailingZeros(), order.fillPrice().stripTrailingZeros());
+                } else {
+                    add(balances, moved, neededAsset, BigDecimal.ZERO, needed);
+                    placed = new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.OPEN,
+                            BigDecimal.ZERO, null);
+                }
+                // A second place of the same client order id in this group returns the first, as a lookup would.
+                known.put(clientOrderId, placed);
+                results.add(placed);
+            }
+            if (inserting) {
+                insert.executeBatch();
+            }
+        }
+        writeMoves(c, moved);
+        return results;
+    }
+
+    /** Adds a group's moves to the balance rows, each row once, in one batch (one round trip on PostgreSQL). */
+    private static void writeMoves(Connection c, Map<String, BigDecimal[]> moved) throws SQLException {
+        if (moved.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE paper_balances SET traded = traded + ?, locked = locked + ? WHERE asset = ?")) {
+            for (Map.Entry<String, BigDecimal[]> move : moved.entrySet()) {
+                ps.setBigDecimal(1, move.getValue()[0]);
+                ps.setBigDecimal(2, move.getValue()[1]);
+                ps.setString(3, move.getKey());
+                ps.addBatch();
+            }
+            for (int updated : ps.executeBatch()) {
+                if (updated != 1 && updated != Statement.SUCCESS_NO_INFO) {
+                    throw new SQLException("paper balance rows of " + moved.keySet() + " are missing");
+                }
+            }
+        }
+    }
+
+    /** Moves a locked balance as the group has so far, and counts the move for the group's update. */
+    private static void add(Map<String, BigDecimal[]> balances, Map<String, BigDecimal[]> moved, String asset,
+                            BigDecimal traded, BigDecimal locked) {
+        BigDecimal[] row = balances.get(asset);
+        row[0] = row[0].add(traded);
+        row[1] = row[1].add(locked);
+        BigDecimal[] sum = moved.computeIfAbsent(asset, a -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+        sum[0] = sum[0].add(traded);
+        sum[1] = sum[1].add(locked);
     }
 
     /**
@@ -303,9 +404,9 @@ public final class JdbcPaperBook implements PaperBook {
      */
     private void trade(Connection c, Side side, String base, String quote, BigDecimal quantity,
                        BigDecimal price) throws SQLException {
-        BigDecimal baseDelta = side == Side.BUY ? amount(quantity) : amount(quantity).negate();
-        BigDecimal quoteDelta = side == Side.BUY ? cost(amount(quantity), amount(price)).negate()
-                : proceeds(amount(quantity), amount(price));
+        BigDecimal[] deltas = tradeDeltas(side, quantity, price);
+        BigDecimal baseDelta = deltas[0];
+        BigDecimal quoteDelta = deltas[1];
         if (memory != null) {
             memory.move(base, baseDelta, BigDecimal.ZERO);
             memory.move(quote, quoteDelta, BigDecimal.ZERO);
@@ -323,6 +424,13 @@ public final class JdbcPaperBook implements PaperBook {
                 throw new SQLException("paper balance rows of " + base + " and " + quote + " are missing");
             }
         }
+    }
+
+    /** What a fill moves: {base, quote}; a buy gains the base and pays its cost, a sell the other way round. */
+    private BigDecimal[] tradeDeltas(Side side, BigDecimal quantity, BigDecimal price) {
+        return side == Side.BUY
+                ? new BigDecimal[] {amount(quantity), cost(amount(quantity), amount(price)).negate()}
+                : new BigDecimal[] {amount(quantity).negate(), proceeds(amount(quantity), amount(price))};
     }
 
     private void move(Connection c, String asset, BigDecimal traded, BigDecimal locked) throws SQLException {
@@ -364,7 +472,6 @@ public final class JdbcPaperBook implements PaperBook {
      * locked} of each (zeros for an asset without a row).
      */
     private static Map<String, BigDecimal[]> lockBalances(Connection c, String... assets) throws SQLException {
-        Map<String, BigDecimal[]> rows = new HashMap<>();
         TreeSet<String> names = new TreeSet<>(List.of(assets));
         String marks = String.join(", ", java.util.Collections.nCopies(names.size(), "?"));
         try (PreparedStatement ps = c.prepareStatement("SELECT asset, traded, locked FROM paper_balances WHERE asset IN ("
@@ -373,10 +480,25 @@ public final class JdbcPaperBook implements PaperBook {
             for (String name : names) {
                 ps.setString(i++, name);
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
-                }
+            return lockedRows(ps, names);
+        }
+    }
+
+    /** As {@link #lockBalances(Connection, String...)}, for a group's assets however many: one statement's text. */
+    private static Map<String, BigDecimal[]> lockBalances(Connection c, TreeSet<String> names) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT asset, traded, locked FROM paper_balances "
+                + "WHERE asset = ANY(?) ORDER BY asset FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("VARCHAR", names.toArray()));
+            return lockedRows(ps, names);
+        }
+    }
+
+    private static Map<String, BigDecimal[]> lockedRows(PreparedStatement ps, TreeSet<String> names)
+            throws SQLException {
+        Map<String, BigDecimal[]> rows = new HashMap<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
             }
         }
         for (String name : names) {
@@ -450,14 +572,15 @@ public final class JdbcPaperBook implements PaperBook {
 
     /** The orders of these places already in the book, by client order id, in one statement. */
     private static Map<String, ExchangeOrder> findAllIn(Connection c, List<NewOrder> orders) throws SQLException {
-        Object[] ids = new Object[orders.size()];
+        String[] ids = new String[orders.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = orders.get(i).request().clientOrderId();
         }
         Map<String, ExchangeOrder> found = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT client_order_id, " + ORDER_COLUMNS + " FROM paper_orders WHERE client_order_id = ANY(?)")) {
-            ps.setObject(1, ids);
+            planEachTime(ps);
+            ps.setArray(1, c.createArrayOf("VARCHAR", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.put(rs.getString(1), order(rs.getString(1), rs, 2));
@@ -465,6 +588,18 @@ public final class JdbcPaperBook implements PaperBook {
             }
         }
         return found;
+    }
+
+    /**
+     * On PostgreSQL, plans the statement for each call's values instead of once for all (a server-side prepared
+     * statement's generic plan): the generic plan of {@code = ANY(?)} made while paper_orders is small (a new book)
+     * scans the whole table, and is kept until the next ANALYZE, so each lookup then costs as much as the table is
+     * long, in the book's first minute under load. Planned with its ids, the lookup uses the primary key.
+     */
+    private static void planEachTime(PreparedStatement ps) throws SQLException {
+        if (ps.isWrapperFor(PGStatement.class)) {
+            ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+        }
     }
 
     private static Optional<ExchangeOrder> findIn(Connection c, String clientOrderId) throws SQLException {
