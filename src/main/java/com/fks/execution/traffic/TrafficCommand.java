@@ -59,6 +59,11 @@ public final class TrafficCommand implements Callable<Integer> {
             converter = DurationConverter.class)
     private Duration duration;
 
+    @Option(names = "--warmup", description = "First send the same way for this long, counting nothing and writing "
+            + "nothing to --out, so the generator's own first seconds (its JIT) are not in the figures (e.g. 5s).",
+            converter = DurationConverter.class)
+    private Duration warmup;
+
     @Option(names = "--mix", description = "Shares of other kinds than valid alerts, e.g. bad-signature=0.05,replay=0.05,"
             + "duplicate=0.05,malformed=0.05; strategy sequences: strategy-entry (a buy with stop_loss and take_profit), "
             + "strategy-exit (the exit of an accepted strategy-entry), cancel.")
@@ -100,6 +105,9 @@ public final class TrafficCommand implements Callable<Integer> {
         OutcomeLog outLog = out == null ? null : OutcomeLog.open(out);
         TrafficRunner runner = new TrafficRunner(plan, factory, outLog);
         try {
+            if (warmup != null) {
+                runner.warmUp(warmup);
+            }
             // The progress line is for a person watching; piped or captured output gets only the summary.
             runner.run(System.console() != null ? System.err : null);
         } finally {
@@ -136,6 +144,9 @@ public final class TrafficCommand implements Callable<Integer> {
         }
         if (duration != null && (duration.isZero() || duration.isNegative())) {
             throw new IllegalArgumentException("--duration must be positive");
+        }
+        if (warmup != null && (warmup.isZero() || warmup.isNegative())) {
+            throw new IllegalArgumentException("--warmup must be positive");
         }
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("--timeout must be positive");

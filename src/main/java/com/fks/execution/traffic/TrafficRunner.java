@@ -58,6 +58,10 @@ public final class TrafficRunner {
     private long startNanos;
     private long startEpochMicros;
     private long endNanos;
+    /** False while warming up: alerts go out and are answered, but are neither counted nor written out. */
+    private volatile boolean recording = true;
+    /** The number of the first alert of the measured run: the warm-up's alerts come before it. */
+    private long firstSeq;
 
     public TrafficRunner(Plan plan, AlertFactory factory, OutcomeLog outLog) {
         this.plan = plan;
@@ -75,23 +79,45 @@ public final class TrafficRunner {
         return (endNanos - startNanos) / 1e9;
     }
 
+    /**
+     * Sends as the plan says for {@code warmup} before the run, counting nothing and writing nothing out: the
+     * measured run then starts with this JVM's own code compiled, so its percentiles are the server's, not the
+     * generator's first seconds. Its alerts are numbered before the run's, so no alert id repeats.
+     */
+    public void warmUp(Duration warmup) throws InterruptedException {
+        recording = false;
+        AtomicLong sent = new AtomicLong();
+        try {
+            drive(null, warmup.toNanos(), Long.MAX_VALUE, sent);
+        } finally {
+            recording = true;
+            firstSeq = sent.get();
+        }
+    }
+
     /** Runs to the end; prints a progress line on {@code progress} once a second when it is not null. */
     public void run(PrintStream progress) throws InterruptedException {
+        drive(progress, plan.duration() == null ? Long.MAX_VALUE : plan.duration().toNanos(), plan.maxAlerts(),
+                new AtomicLong());
+    }
+
+    private void drive(PrintStream progress, long forNanos, long maxAlerts, AtomicLong sent)
+            throws InterruptedException {
         ExecutorService workers = Executors.newFixedThreadPool(plan.concurrent(), daemonThreads("traffic-worker"));
         ScheduledExecutorService ticker = progress == null ? null
                 : Executors.newSingleThreadScheduledExecutor(daemonThreads("traffic-progress"));
         startNanos = System.nanoTime();
         Instant wallStart = Instant.now();
         startEpochMicros = wallStart.getEpochSecond() * 1_000_000 + wallStart.getNano() / 1_000;
-        long deadline = plan.duration() == null ? Long.MAX_VALUE : startNanos + plan.duration().toNanos();
+        long deadline = forNanos == Long.MAX_VALUE ? Long.MAX_VALUE : startNanos + forNanos;
         if (ticker != null) {
             ticker.scheduleAtFixedRate(() -> progress.print("\r" + progressLine()), 1, 1, TimeUnit.SECONDS);
         }
         try {
             if (plan.openLoop()) {
-                openLoop(workers, deadline);
+                openLoop(workers, deadline, maxAlerts, sent);
             } else {
-                closedLoop(workers, deadline);
+                closedLoop(workers, deadline, maxAlerts, sent);
             }
             workers.shutdown();
             // Every alert sent gets its answer or its timeout: the run ends when the last one is in.
@@ -108,26 +134,26 @@ public final class TrafficRunner {
         }
     }
 
-    private void closedLoop(ExecutorService workers, long deadline) {
-        AtomicLong next = new AtomicLong();
+    private void closedLoop(ExecutorService workers, long deadline, long maxAlerts, AtomicLong sent) {
         for (int w = 0; w < plan.concurrent(); w++) {
             workers.execute(() -> {
                 while (true) {
-                    long seq = next.getAndIncrement();
+                    long n = sent.getAndIncrement();
                     long now = System.nanoTime();
-                    if (seq >= plan.maxAlerts() || now >= deadline || Thread.currentThread().isInterrupted()) {
+                    if (n >= maxAlerts || now >= deadline || Thread.currentThread().isInterrupted()) {
+                        sent.decrementAndGet();
                         return;
                     }
-                    sendOne(seq, now);
+                    sendOne(firstSeq + n, now);
                 }
             });
         }
     }
 
-    private void openLoop(ExecutorService workers, long deadline) {
+    private void openLoop(ExecutorService workers, long deadline, long maxAlerts, AtomicLong sent) {
         double intervalNanos = 1e9 / plan.ratePerSecond();
-        for (long seq = 0; seq < plan.maxAlerts(); seq++) {
-            long due = startNanos + (long) (seq * intervalNanos);
+        for (long n = 0; n < maxAlerts; n++) {
+            long due = startNanos + (long) (n * intervalNanos);
             if (due >= deadline) {
                 return;
             }
@@ -136,7 +162,8 @@ public final class TrafficRunner {
                 LockSupport.parkNanos(wait);
             }
             long dueAt = due;
-            long s = seq;
+            long s = firstSeq + n;
+            sent.incrementAndGet();
             workers.execute(() -> sendOne(s, dueAt));
         }
     }
@@ -182,6 +209,9 @@ public final class TrafficRunner {
         if (opened != null && outcome.status() == 202 && !openEntries.offerLast(opened)) {
             openEntries.pollFirst();
             openEntries.offerLast(opened);
+        }
+        if (!recording) {
+            return;
         }
         stats.record(outcome);
         if (outLog != null) {

@@ -217,6 +217,30 @@ final class TrafficCommandTest {
     }
 
     @Test
+    void shouldSendTheWarmUpButCountAndWriteOutOnlyTheMeasuredAlerts() throws Exception {
+        // given a service that rate-limits nobody
+        Path out = tmp.resolve("warm.tsv");
+        try (InProcessService service = InProcessService.start(Map.of("RATE_LIMIT_REQUESTS", "1000000"))) {
+            // when 1 s of warm-up at 40/s goes out before 20 measured alerts
+            ServiceRecords.TrafficRun run = ServiceRecords.traffic("--url", service.baseUrl() + "/webhook/tradingview",
+                    "--secret", ServiceProcess.SECRET, "--webhooks", "20", "--concurrent", "4", "--rate", "40/s",
+                    "--warmup", "1s", "--json", "--out", out.toString());
+
+            // then the summary and the --out file hold the 20 measured alerts only, none a repeat of a warm-up id
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(JSON.readTree(run.stdout()).get("sent").asInt()).isEqualTo(20);
+            List<OutcomeLog.Line> outcomes = Files.readAllLines(out, StandardCharsets.UTF_8).stream().skip(1)
+                    .map(OutcomeLog.Line::parse).toList();
+            assertThat(outcomes).hasSize(20);
+            assertThat(outcomes).extracting(OutcomeLog.Line::reason).doesNotContain("duplicate");
+            // and the warm-up's alerts did reach the service: about 40 more orders than the measured ones
+            JsonNode orders = JSON.readTree(service.get("/orders?limit=1000").body());
+            long accepted = outcomes.stream().filter(l -> l.status() == 202).count();
+            assertThat(orders.get("orders").size()).isGreaterThan((int) accepted + 20);
+        }
+    }
+
+    @Test
     void shouldRefuseBadArgumentsWithExitCodeTwoBeforeSendingAnything() {
         assertThat(ServiceRecords.traffic("--mix", "replay=2", "--secret", ServiceProcess.SECRET).exitCode())
                 .isEqualTo(TrafficCommand.EXIT_USAGE);
