@@ -166,46 +166,27 @@ public final class JdbcPaperBook implements PaperBook {
         Map<String, ExchangeOrder> known = findAllIn(c, orders);
         // What the group's places move, by asset: {traded, locked}, added to the rows once at the end.
         Map<String, BigDecimal[]> moved = new TreeMap<>();
-        List<Object> results = new ArrayList<>(orders.size());
-        boolean inserting = false;
-        try (PreparedStatement insert = c.prepareStatement(INSERT_ORDER)) {
-            for (NewOrder order : orders) {
+        List<Object> results = placeEach(c, orders, known, new GroupBalances() {
+            @Override
+            public BigDecimal free(String asset) {
+                return JdbcPaperBook.this.free(asset, balances.get(asset));
+            }
+
+            @Override
+            public ExchangeOrder place(NewOrder order, BigDecimal needed) {
                 String clientOrderId = order.request().clientOrderId();
-                ExchangeOrder existing = known.get(clientOrderId);
-                if (existing != null) {
-                    results.add(existing);
-                    continue;
-                }
-                String neededAsset = neededAsset(order);
-                BigDecimal needed = needed(order);
-                BigDecimal free = free(neededAsset, balances.get(neededAsset));
-                if (needed.compareTo(free) > 0) {
-                    results.add(new Refusal(neededAsset, needed, free));
-                    continue;
-                }
-                bindOrder(insert, order, needed);
-                insert.addBatch();
-                inserting = true;
-                ExchangeOrder placed;
                 if (order.fillPrice() != null) {
                     BigDecimal[] deltas = tradeDeltas(order.request().side(), order.quantity(), order.fillPrice());
                     add(balances, moved, order.assets().base(), deltas[0], BigDecimal.ZERO);
                     add(balances, moved, order.assets().quote(), deltas[1], BigDecimal.ZERO);
-                    placed = new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.FILLED,
+                    return new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.FILLED,
                             order.quantity().stripTrailingZeros(), order.fillPrice().stripTrailingZeros());
-                } else {
-                    add(balances, moved, neededAsset, BigDecimal.ZERO, needed);
-                    placed = new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.OPEN,
-                            BigDecimal.ZERO, null);
                 }
-                // A second place of the same client order id in this group returns the first, as a lookup would.
-                known.put(clientOrderId, placed);
-                results.add(placed);
+                add(balances, moved, neededAsset(order), BigDecimal.ZERO, needed);
+                return new ExchangeOrder(clientOrderId, order.exchangeOrderId(), ExchangeOrderStatus.OPEN,
+                        BigDecimal.ZERO, null);
             }
-            if (inserting) {
-                insert.executeBatch();
-            }
-        }
+        });
         writeMoves(c, moved);
         return results;
     }
@@ -250,7 +231,35 @@ public final class JdbcPaperBook implements PaperBook {
      */
     private List<Object> placeAll(Connection c, List<NewOrder> orders) throws SQLException {
         memory.beforeWrite(c);
-        Map<String, ExchangeOrder> known = findAllIn(c, orders);
+        return placeEach(c, orders, findAllIn(c, orders), new GroupBalances() {
+            @Override
+            public BigDecimal free(String asset) {
+                return memory.free(asset);
+            }
+
+            @Override
+            public ExchangeOrder place(NewOrder order, BigDecimal needed) throws SQLException {
+                return moveFor(c, order, needed);
+            }
+        });
+    }
+
+    /** Where a group's places are checked and moved: the balance rows locked for the group, or memory. */
+    private interface GroupBalances {
+        /** What is free of the asset, the group's earlier places counted. */
+        BigDecimal free(String asset);
+
+        /** Moves the balances for an order that is being inserted; returns the order as placed. */
+        ExchangeOrder place(NewOrder order, BigDecimal needed) throws SQLException;
+    }
+
+    /**
+     * The places of a group, in the order they came: a client order id already taken (in the book, or earlier
+     * in the group) returns that order; each other is checked against what is free, refused or inserted, all
+     * inserts in one batch.
+     */
+    private List<Object> placeEach(Connection c, List<NewOrder> orders, Map<String, ExchangeOrder> known,
+                                   GroupBalances balances) throws SQLException {
         List<Object> results = new ArrayList<>(orders.size());
         boolean inserting = false;
         try (PreparedStatement insert = c.prepareStatement(INSERT_ORDER)) {
@@ -263,7 +272,7 @@ public final class JdbcPaperBook implements PaperBook {
                 }
                 String neededAsset = neededAsset(order);
                 BigDecimal needed = needed(order);
-                BigDecimal free = memory.free(neededAsset);
+                BigDecimal free = balances.free(neededAsset);
                 if (needed.compareTo(free) > 0) {
                     results.add(new Refusal(neededAsset, needed, free));
                     continue;
@@ -271,7 +280,7 @@ public final class JdbcPaperBook implements PaperBook {
                 bindOrder(insert, order, needed);
                 insert.addBatch();
                 inserting = true;
-                ExchangeOrder placed = moveFor(c, order, needed);
+                ExchangeOrder placed = balances.place(order, needed);
                 // A second place of the same client order id in this group returns the first, as a lookup would.
                 known.put(clientOrderId, placed);
                 results.add(placed);
