@@ -33,9 +33,12 @@ public final class Database {
             // the process runs on. FILE_LOCK=FILE: a second process on the same folder is refused. CACHE_SIZE
             // (KiB): the view is mostly written, but every page it writes goes through this cache; at 8 MiB,
             // evicting from it was about a quarter of the view thread's CPU samples under load. 16 MiB is still
-            // a small share of the 256 MiB heap of a 512 MiB pod.
+            // a small share of the 256 MiB heap of a 512 MiB pod. PAGE_SIZE (bytes): H2 writes every page a
+            // commit changed again, the last leaf of each index included, and new rows all land in those leaves;
+            // at H2's 16 KiB a commit rewrote up to 16 KiB per index (docs/benchmarks.md, "Sustained load").
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
-                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=16384");
+                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=16384"
+                    + ";PAGE_SIZE=4096");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);

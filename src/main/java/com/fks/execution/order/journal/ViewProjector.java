@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Keeps the queryable view (the SQL tables behind GET /orders) in step with the journal, off the path of a
@@ -30,7 +31,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class ViewProjector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewProjector.class);
-    private static final int MAX_EVENTS_PER_TRANSACTION = 16_384;
+    /**
+     * Bigger commits stop paying well before this (a commit of a few hundred orders already shares its page
+     * writes), while every event of an open transaction is held twice in the heap (the event, and H2's
+     * uncommitted row versions): 16,384 of them helped fill a 160 MiB heap under sustained load.
+     */
+    static final int MAX_EVENTS_PER_TRANSACTION = 2_048;
+    /**
+     * How far the view may fall behind before the journal's writer waits for it, and intake with it. Each
+     * queued event keeps its order (with the alert as received) and the journal's memory of it alive: about
+     * 1-2 KiB, so 16,384 events stay within 32 MiB of a 256 MiB heap, a few seconds of the fastest intake
+     * measured. At 200,000 the backlog outgrew the heap under a minute of sustained overload, and the JVM spent
+     * three quarters of its time in full collections: the service slowed to a tenth of its rate instead of
+     * waiting on the view (docs/benchmarks.md, "Sustained load").
+     */
+    static final int MAX_BACKLOG_EVENTS = 16_384;
     private static final int DETAIL_LIMIT = 1000;
     /**
      * How long the view gathers events before it writes them: each commit rewrites the pages it touched in
@@ -54,8 +69,9 @@ final class ViewProjector implements AutoCloseable {
 
     private final DataSource view;
     private final Listener listener;
+    private final LongConsumer coalesce;
     /** Bounded: when the view falls this far behind, the writer waits, and intake with it. */
-    private final BlockingQueue<Positioned> queue = new ArrayBlockingQueue<>(200_000);
+    private final BlockingQueue<Positioned> queue = new ArrayBlockingQueue<>(MAX_BACKLOG_EVENTS);
     private final Thread thread;
     private final Object progress = new Object();
     private volatile long projected;
@@ -63,6 +79,12 @@ final class ViewProjector implements AutoCloseable {
     private volatile boolean closed;
 
     ViewProjector(DataSource view, long position, Listener listener) {
+        this(view, position, listener, ViewProjector::sleepQuietly);
+    }
+
+    /** {@code coalesce} waits the given milliseconds before a transaction is gathered (tests count the waits). */
+    ViewProjector(DataSource view, long position, Listener listener, LongConsumer coalesce) {
+        this.coalesce = coalesce;
         this.view = view;
         this.listener = listener;
         this.projected = position;
@@ -119,8 +141,12 @@ final class ViewProjector implements AutoCloseable {
                 }
                 batch.add(first);
                 // The wait also lets an order's next steps (SUBMITTING, FILLED: a few ms later on a fast venue)
-                // join its acceptance, so most orders are one row insert, not an insert and updates.
-                sleepQuietly(COALESCE_MILLIS);
+                // join its acceptance, so most orders are one row insert, not an insert and updates. A view that
+                // already has a full transaction waiting does not wait: behind, it would cap itself at one
+                // transaction per COALESCE_MILLIS.
+                if (queue.size() < MAX_EVENTS_PER_TRANSACTION - 1) {
+                    coalesce.accept(COALESCE_MILLIS);
+                }
                 queue.drainTo(batch, MAX_EVENTS_PER_TRANSACTION - 1);
             }
             try {
