@@ -104,6 +104,10 @@ public final class Application implements AutoCloseable {
                 : new JdbcReplicaRegistry(dataSource, owner, settings.orderLease(), clock);
         this.rateLimiter = RateLimiters.fromSettings(settings, metrics, replicas::liveReplicas);
         preRegisterMetrics(metrics, exchanges);
+        if (store instanceof JournalOrderStore journal) {
+            metrics.gauge("execution.store.view.backlog", "Events in the journal not yet in the order view "
+                    + "(embedded store); intake waits for the view at 16384", journal::viewBacklog);
+        }
         this.readiness = new Readiness(store);
         AlertParser parser = new AlertParser();
         WebhookPipeline pipeline = new WebhookPipeline(new WebhookPipeline.Parts(settings.maxBodyBytes(),

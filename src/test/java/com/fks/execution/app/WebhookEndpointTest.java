@@ -381,7 +381,7 @@ final class WebhookEndpointTest {
                 "execution_nan_replacements_total", "execution_orders_total", "execution_active_requests",
                 "execution_circuit_breaker_state{exchange=\"paper\"}", "execution_exchange_api_duration_seconds_bucket",
                 "execution_exchange_connections{exchange=\"paper\"}", "execution_order_queue_depth",
-                "execution_rate_limit_backend", "jvm_memory_used_bytes", "process_cpu_usage")) {
+                "execution_store_view_backlog", "execution_rate_limit_backend", "jvm_memory_used_bytes", "process_cpu_usage")) {
             assertThat(scrape).as(name).contains(name);
         }
         assertThat(scrape).contains("execution_webhook_duration_seconds_bucket{le=\"0.001\"}")

@@ -32,6 +32,7 @@ final class PromQlMetricNames {
             "execution_circuit_breaker_state",
             "execution_exchange_connections",
             "execution_order_queue_depth",
+            "execution_store_view_backlog",
             "execution_rate_limit_backend",
             "execution_position_quantity");
     /** Micrometer's process metrics that exist on every JVM (process_resident_memory_bytes does not). */

@@ -329,6 +329,15 @@ public final class JournalOrderStore implements OrderStore {
     }
 
     /** Waits until the view has every event forced so far; false if it did not within the time. */
+    /**
+     * Events forced to the journal and not yet in the view (0 while the store opens). At
+     * {@link ViewProjector#MAX_BACKLOG_EVENTS} the journal's writer waits for the view, and intake with it.
+     */
+    public int viewBacklog() {
+        Core open = opening.getNow(null);
+        return open == null || open.projector == null ? 0 : open.projector.backlog();
+    }
+
     boolean awaitViewCaughtUp(long timeoutMillis) {
         return core().projector.awaitCaughtUp(timeoutMillis);
     }

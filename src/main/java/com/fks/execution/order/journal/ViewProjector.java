@@ -105,6 +105,11 @@ final class ViewProjector implements AutoCloseable {
         }
     }
 
+    /** Events handed over and not yet taken by the view's thread. */
+    int backlog() {
+        return queue.size();
+    }
+
     /** Waits until the view has everything the journal had when called; false if it did not in time. */
     boolean awaitCaughtUp(long timeoutMillis) {
         long target = enqueued;

@@ -81,6 +81,7 @@ class ViewProjectorTest {
         });
         // The view has not started: nothing drains, so the writer's hand-over must stay blocked.
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> !oneMore.isDone());
+        assertThat(projector.backlog()).isEqualTo(ViewProjector.MAX_BACKLOG_EVENTS);
 
         projector.start();
 
