@@ -33,12 +33,11 @@ public final class Database {
             // the process runs on. FILE_LOCK=FILE: a second process on the same folder is refused. CACHE_SIZE
             // (KiB): the view is mostly written, but every page it writes goes through this cache; at 8 MiB,
             // evicting from it was about a quarter of the view thread's CPU samples under load. 16 MiB is still
-            // a small share of the 256 MiB heap of a 512 MiB pod. PAGE_SIZE (bytes): H2 writes every page a
-            // commit changed again, the last leaf of each index included, and new rows all land in those leaves;
-            // at H2's 16 KiB a commit rewrote up to 16 KiB per index (docs/benchmarks.md, "Sustained load").
+            // a small share of the 256 MiB heap of a 512 MiB pod. PAGE_SIZE stays H2's 16 KiB: 4 KiB pages here
+            // and 2 KiB in the paper book halved what the files grew by, but took the light-load p99 from 13 ms
+            // to 19-42 ms (docs/benchmarks.md, "Sustained load").
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
-                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=16384"
-                    + ";PAGE_SIZE=4096");
+                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=16384");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);

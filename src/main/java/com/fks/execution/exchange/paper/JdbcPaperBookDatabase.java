@@ -66,11 +66,8 @@ public final class JdbcPaperBookDatabase {
     public static HikariDataSource open(Path dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("fks-paper-book");
-        // PAGE_SIZE (bytes): each place commits on its own at light load, and H2 writes the last leaf of every
-        // index it grew again at each commit: at H2's 16 KiB pages that was about 15 KB written per alert
-        // (630 MB in 20 s at 2,000 alerts/s), at 2 KiB about 5 KB (docs/benchmarks.md, "Sustained load").
         config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange")
-                + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;CACHE_SIZE=2048;PAGE_SIZE=2048");
+                + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;CACHE_SIZE=2048");
         config.setUsername("sa");
         config.setPassword("");
         config.setMaximumPoolSize(4);
