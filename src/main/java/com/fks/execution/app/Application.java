@@ -106,7 +106,8 @@ public final class Application implements AutoCloseable {
         preRegisterMetrics(metrics, exchanges);
         if (store instanceof JournalOrderStore journal) {
             metrics.gauge("execution.store.view.backlog", "Events in the journal not yet in the order view "
-                    + "(embedded store); intake waits for the view at 16384", journal::viewBacklog);
+                    + "(embedded store); intake waits for the view at " + JournalOrderStore.VIEW_BACKLOG_BOUND,
+                    journal::viewBacklog);
         }
         this.readiness = new Readiness(store);
         AlertParser parser = new AlertParser();

@@ -63,6 +63,9 @@ public final class JournalOrderStore implements OrderStore {
     /** Room a journal that failed a write must have again before it is called ready. */
     private static final long MIN_FREE_BYTES = 256 * 1024;
 
+    /** How far the view may fall behind the journal before intake waits for it. */
+    public static final int VIEW_BACKLOG_BOUND = ViewProjector.MAX_BACKLOG_EVENTS;
+
     private final CompletableFuture<Core> opening;
     private final AutoCloseable onClose;
 
@@ -328,16 +331,16 @@ public final class JournalOrderStore implements OrderStore {
         }
     }
 
-    /** Waits until the view has every event forced so far; false if it did not within the time. */
     /**
      * Events forced to the journal and not yet in the view (0 while the store opens). At
-     * {@link ViewProjector#MAX_BACKLOG_EVENTS} the journal's writer waits for the view, and intake with it.
+     * {@link #VIEW_BACKLOG_BOUND} the journal's writer waits for the view, and intake with it.
      */
     public int viewBacklog() {
         Core open = opening.getNow(null);
         return open == null || open.projector == null ? 0 : open.projector.backlog();
     }
 
+    /** Waits until the view has every event forced so far; false if it did not within the time. */
     boolean awaitViewCaughtUp(long timeoutMillis) {
         return core().projector.awaitCaughtUp(timeoutMillis);
     }

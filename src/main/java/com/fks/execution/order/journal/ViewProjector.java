@@ -32,9 +32,9 @@ import java.util.function.LongConsumer;
 final class ViewProjector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewProjector.class);
     /**
-     * Bigger commits stop paying well before this (a commit of a few hundred orders already shares its page
-     * writes), while every event of an open transaction is held twice in the heap (the event, and H2's
-     * uncommitted row versions): 16,384 of them helped fill a 160 MiB heap under sustained load.
+     * A commit of a few hundred orders already shares its page writes, so larger ones gain little, while every
+     * event of an open transaction is held twice in the heap (the event, and H2's uncommitted row versions):
+     * transactions of 16,384 events helped fill a 160 MiB heap under sustained load.
      */
     static final int MAX_EVENTS_PER_TRANSACTION = 2_048;
     /**
