@@ -119,6 +119,28 @@ public final class PositionLedger {
         return o.quantity().subtract(executed).max(BigDecimal.ZERO);
     }
 
+    /** One book exactly as held: quantity and total cost, unrounded. */
+    public interface BookVisitor {
+        void book(String exchange, String symbol, String strategy, BigDecimal quantity, BigDecimal cost);
+    }
+
+    /**
+     * Each book's exact quantity and cost, for a store that keeps the ledger itself (the embedded view): a
+     * position rebuilt from its average price would differ in the last digits from the one it had.
+     */
+    public synchronized void forEachBook(BookVisitor visitor) {
+        books.forEach((key, book) -> visitor.book(key.exchange(), key.symbol(), key.strategy(), book.quantity,
+                book.cost));
+    }
+
+    /** One book of {@link #forEachBook}, restored as it was kept. */
+    public synchronized void restore(String exchange, String symbol, String strategy, BigDecimal quantity,
+                                     BigDecimal cost) {
+        Book book = book(exchange, symbol, strategy);
+        book.quantity = quantity;
+        book.cost = cost;
+    }
+
     synchronized List<Position> positions() {
         List<Position> out = new ArrayList<>();
         books.forEach((key, book) -> out.add(new Position(key.exchange(), key.symbol(), key.strategy(),

@@ -5,7 +5,6 @@ import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.Order;
 import com.fks.execution.order.Position;
 import com.fks.execution.order.PositionLedger;
-import com.fks.execution.order.OrderReads;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderStore;
 import com.fks.execution.order.OrderUpdate;
@@ -18,10 +17,6 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +52,8 @@ import java.util.function.Supplier;
 public final class JournalOrderStore implements OrderStore {
     private static final Logger log = LoggerFactory.getLogger(JournalOrderStore.class);
     public static final long SEGMENT_BYTES = 64L * 1024 * 1024;
+    /** The view's file, beside the journal's folder in DATA_DIR. */
+    static final String VIEW_FILE = "order-view.mv";
     private static final int MAX_GROUP = 1024;
     private static final Duration DEDUP_WINDOW = Duration.ofHours(24);
     private static final long READ_WAIT_MILLIS = 2000;
@@ -126,14 +123,14 @@ public final class JournalOrderStore implements OrderStore {
     public Optional<Order> find(String orderId) {
         Core core = core();
         core.awaitView();
-        return core.reads.find(orderId);
+        return core.view.find(orderId, true);
     }
 
     @Override
     public Optional<Order> findForExecution(String orderId) {
         Core core = core();
         LiveOrder live = core.live.get(orderId);
-        return live != null ? Optional.of(live.order()) : core.reads.findForExecution(orderId);
+        return live != null ? Optional.of(live.order()) : core.view.find(orderId, false);
     }
 
     // Positions are kept in memory, fill by fill, as the writer applies each forced group: an exit is sized from
@@ -161,14 +158,9 @@ public final class JournalOrderStore implements OrderStore {
 
     @Override
     public Optional<String> orderOfAlert(String alertId, Instant since) {
-        try {
-            Core core = core();
-            return core.seen(alertId, core.clock.instant()).filter(seen -> seen.receivedAt() >= since.toEpochMilli())
-                    .map(seen -> seen.orderId());
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("the order view failed while looking up an alert id: "
-                    + e.getMessage(), e);
-        }
+        Core core = core();
+        return core.seen(alertId, core.clock.instant()).filter(seen -> seen.receivedAt() >= since.toEpochMilli())
+                .map(seen -> seen.orderId());
     }
 
     @Override
@@ -202,7 +194,7 @@ public final class JournalOrderStore implements OrderStore {
     public List<Order> recent(int limit) {
         Core core = core();
         core.awaitView();
-        return core.reads.recent(limit);
+        return core.view.recent(limit);
     }
 
     @Override
@@ -286,13 +278,7 @@ public final class JournalOrderStore implements OrderStore {
     @Override
     public int purgeAlertIdsBefore(Instant cutoff) {
         core().awaitView(); // ids still on their way to the view would come back after the delete
-        try (Connection c = core().view.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM alert_ids WHERE received_at < ?")) {
-            ps.setLong(1, cutoff.toEpochMilli());
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("store failed while purging alert ids: " + e.getMessage(), e);
-        }
+        return core().view.purgeAlertIdsBefore(cutoff);
     }
 
     @Override
@@ -306,23 +292,13 @@ public final class JournalOrderStore implements OrderStore {
     }
 
     /**
-     * Answers only if the store can record: the view answers and is writable, and a journal whose last write
-     * failed (a full disk) takes a write again.
+     * Answers only if the store can record: the view is open (a failed write closes it until the projector
+     * opens it again), and a journal whose last write failed (a full disk) takes a write again.
      */
     @Override
     public void ping() {
         Core core = core();
-        boolean readOnly;
-        try (Connection c = core.view.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1")) {
-            ps.setQueryTimeout(2);
-            ps.executeQuery().close();
-            readOnly = c.getMetaData().isReadOnly();
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("store failed while pinging the order view: " + e.getMessage(), e);
-        }
-        if (readOnly) {
-            throw new StoreUnavailableException("the store is read-only: nothing can be recorded", null);
-        }
+        core.view.ping();
         if (core.failed) {
             // A full disk can still take a small record into a block its file already has: ready only once
             // there is room again and a record is written and forced.
@@ -368,8 +344,7 @@ public final class JournalOrderStore implements OrderStore {
     private static final class Core implements ViewProjector.Listener {
         private final Path folder;
         private final Journal journal;
-        private final DataSource view;
-        private final OrderReads reads;
+        private final MapOrderView view;
         private final Clock clock;
         private final ConcurrentHashMap<String, LiveOrder> live = new ConcurrentHashMap<>();
         /** Open protection orders per exchange, symbol and strategy: what a sale asks about, without a scan. */
@@ -395,24 +370,38 @@ public final class JournalOrderStore implements OrderStore {
         private record PendingAlertId(String orderId, long receivedAt) {
         }
 
-        private Core(Path folder, Journal journal, DataSource view, Clock clock) {
+        private Core(Path folder, Journal journal, MapOrderView view, Clock clock) {
             this.folder = folder;
             this.journal = journal;
             this.view = view;
-            this.reads = new OrderReads(view);
             this.clock = clock;
             this.filter = new AlertIdFilter(DEDUP_WINDOW, clock.instant());
             this.writer = new Thread(this::writeLoop, "store-journal-writer");
             writer.setDaemon(true);
         }
 
-        static Core open(Path folder, long segmentBytes, DataSource view, Clock clock) throws IOException, SQLException {
+        static Core open(Path folder, long segmentBytes, DataSource earlierView, Clock clock) throws IOException {
             long begin = System.nanoTime();
-            long checkpoint = readCheckpoint(view);
+            MapOrderView view = MapOrderView.open(folder.resolveSibling(VIEW_FILE),
+                    earlierView == null ? null : new SqlViewImport(earlierView));
+            try {
+                return open(folder, segmentBytes, view, clock, begin);
+            } catch (IOException | RuntimeException e) {
+                view.close();
+                throw e;
+            }
+        }
+
+        private static Core open(Path folder, long segmentBytes, MapOrderView view, Clock clock, long begin)
+                throws IOException {
+            long checkpoint = view.checkpoint();
             List<ViewProjector.Positioned> replay = new ArrayList<>();
             // The view's open orders, states and recent alert ids first; then the journal's events after the
             // view's position on top of them.
-            Map<String, LiveOrder> fromView = loadOpenOrders(view);
+            Map<String, LiveOrder> fromView = new HashMap<>();
+            for (Order order : view.openOrders()) {
+                fromView.put(order.orderId(), new LiveOrder(order, 0, null, null));
+            }
             Journal journal;
             try {
                 journal = Journal.open(folder, segmentBytes, checkpoint, entry ->
@@ -436,11 +425,10 @@ public final class JournalOrderStore implements OrderStore {
             for (LiveOrder open : fromView.values()) {
                 core.countProtection(null, open);
             }
-            for (Position position : core.reads.positions(null, null)) {
-                core.ledger.seed(position);
-            }
-            core.loadStates();
-            core.loadAlertIds();
+            view.positions(core.ledger);
+            view.states(core.states::put);
+            Instant now = clock.instant();
+            view.alertIds(id -> core.filter.add(id, now));
             for (int i = 0; i < replay.size(); i++) {
                 ViewProjector.Positioned p = replay.get(i);
                 replay.set(i, new ViewProjector.Positioned(p.event(), p.end(), core.applyReplayed(p)));
@@ -461,50 +449,6 @@ public final class JournalOrderStore implements OrderStore {
                             + "{} open orders, {} torn bytes cut", folder, (System.nanoTime() - begin) / 1_000_000,
                     recovered.records(), replay.size(), checkpoint, core.live.size(), recovered.tornBytes());
             return core;
-        }
-
-        private static long readCheckpoint(DataSource view) throws SQLException {
-            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT journal_position FROM journal_checkpoint WHERE checkpoint_id = 1");
-                 ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-
-        private static Map<String, LiveOrder> loadOpenOrders(DataSource view) throws SQLException {
-            Map<String, LiveOrder> open = new HashMap<>();
-            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT "
-                    + OrderReads.orderColumns() + " FROM orders "
-                    + "WHERE status IN ('ACCEPTED','SUBMITTING','SUBMITTED')");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Order order = OrderReads.toOrder(rs, null, List.of());
-                    open.put(order.orderId(), new LiveOrder(order, 0, null, null));
-                }
-            }
-            return open;
-        }
-
-        private void loadStates() throws SQLException {
-            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT state_name, state_value FROM service_state"); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    states.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-
-        /** Every id the view holds (the hourly purge keeps it to about a day): the window is judged per alert. */
-        private void loadAlertIds() throws SQLException {
-            Instant now = clock.instant();
-            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT alert_id FROM alert_ids")) {
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        filter.add(rs.getString(1), now);
-                    }
-                }
-            }
         }
 
         /**
@@ -571,7 +515,7 @@ public final class JournalOrderStore implements OrderStore {
                     projector.sync();
                     compactUpTo = position;
                     waiting.add(new CompactCommand(position));
-                } catch (SQLException e) {
+                } catch (RuntimeException e) {
                     log.warn("could not force the order view to disk; journal segments kept: {}", e.getMessage());
                 }
             }
@@ -671,7 +615,7 @@ public final class JournalOrderStore implements OrderStore {
                 int events = group.events.size();
                 try {
                     command.decide(this, group);
-                } catch (SQLException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     frames.abandon();
                     truncateFrames(mark);
                     while (group.events.size() > events) {
@@ -759,7 +703,7 @@ public final class JournalOrderStore implements OrderStore {
         }
 
         /** Looks the alert id up in what is not yet in the view, then (when the filter says maybe) in the view. */
-        Optional<PendingAlertId> seen(String alertId, Instant now) throws SQLException {
+        Optional<PendingAlertId> seen(String alertId, Instant now) {
             PendingAlertId pending = pendingAlertIds.get(alertId);
             if (pending != null) {
                 return Optional.of(pending);
@@ -767,15 +711,7 @@ public final class JournalOrderStore implements OrderStore {
             if (!filter.mightContain(alertId, now)) {
                 return Optional.empty();
             }
-            // A pooled connection each time: one held for ever would outlive a view reopened after a disk fault.
-            try (Connection c = view.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT order_id, received_at FROM alert_ids WHERE alert_id = ?")) {
-                ps.setString(1, alertId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new PendingAlertId(rs.getString(1), rs.getLong(2)))
-                            : Optional.empty();
-                }
-            }
+            return view.alertId(alertId).map(e -> new PendingAlertId(e.orderId(), e.receivedAt()));
         }
 
         void close() {
@@ -786,6 +722,7 @@ public final class JournalOrderStore implements OrderStore {
                 Thread.currentThread().interrupt();
             }
             projector.close();
+            view.close();
             journal.close();
         }
     }
@@ -803,7 +740,7 @@ public final class JournalOrderStore implements OrderStore {
             this.what = what;
         }
 
-        abstract void decide(Core core, Core.Group group) throws SQLException;
+        abstract void decide(Core core, Core.Group group);
 
         void complete() {
             if (failure != null) {
@@ -829,7 +766,7 @@ public final class JournalOrderStore implements OrderStore {
         }
 
         @Override
-        void decide(Core core, Core.Group group) throws SQLException {
+        void decide(Core core, Core.Group group) {
             String earlierInGroup = group.alertIds.get(order.alertId());
             if (earlierInGroup != null) {
                 value = new RecordResult.Duplicate(earlierInGroup);

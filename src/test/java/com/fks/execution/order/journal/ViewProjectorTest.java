@@ -1,11 +1,8 @@
 package com.fks.execution.order.journal;
 
-import com.fks.execution.config.Settings;
-import com.fks.execution.order.Database;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,9 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,13 +27,13 @@ class ViewProjectorTest {
 
     @TempDir
     Path dataDir;
-    private HikariDataSource view;
+    private MapOrderView view;
     private ViewProjector projector;
     private long position;
 
     @BeforeEach
     void openView() {
-        view = Database.open(new Settings.Database(null, null, null), dataDir);
+        view = MapOrderView.open(dataDir.resolve("order-view.mv"), null);
     }
 
     @AfterEach
@@ -105,11 +99,7 @@ class ViewProjectorTest {
         return events;
     }
 
-    private long countOrders() throws SQLException {
-        try (Connection c = view.getConnection(); ResultSet rs = c.createStatement()
-                .executeQuery("SELECT COUNT(*) FROM orders")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private long countOrders() {
+        return view.orderCount();
     }
 }

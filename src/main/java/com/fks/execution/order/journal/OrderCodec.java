@@ -1,0 +1,160 @@
+package com.fks.execution.order.journal;
+
+import com.fks.execution.order.Order;
+import com.fks.execution.order.OrderStatus;
+import com.fks.execution.order.OrderTerms;
+import com.fks.execution.order.OrderType;
+import com.fks.execution.order.Side;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An order's state (no history, no alert: the view keeps those apart) to and from the bytes the view keeps per
+ * order. A version byte, then the fields in a fixed order: strings as length + UTF-8 (-1 for null), amounts as
+ * their decimal text, times as epoch milliseconds. A field added later goes at the end, read only when present.
+ */
+final class OrderCodec {
+    private static final byte VERSION = 1;
+    /** Like the SQL view's column: a venue's error text is kept to this many characters. */
+    static final int DETAIL_LIMIT = 1000;
+
+    private OrderCodec() {
+    }
+
+    static byte[] encode(Order o) {
+        Out out = new Out();
+        out.put(VERSION);
+        out.string(o.orderId());
+        out.string(o.alertId());
+        out.string(o.clientOrderId());
+        out.string(o.exchange());
+        out.string(o.symbol());
+        out.string(o.side().name());
+        out.string(o.type().name());
+        out.decimal(o.quantity());
+        out.decimal(o.price());
+        out.decimal(o.confidence());
+        out.string(o.strategy());
+        out.string(o.status().name());
+        out.string(o.reason());
+        out.string(truncate(o.detail()));
+        out.string(o.exchangeOrderId());
+        out.decimal(o.executedQuantity());
+        out.decimal(o.averagePrice());
+        out.integer(o.attempts());
+        out.time(o.receivedAt());
+        out.time(o.updatedAt());
+        out.string(o.terms() == OrderTerms.ENTRY ? null : o.terms().encode());
+        return out.bytes();
+    }
+
+    static Order decode(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte version = in.get();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("an order of the view in an unknown format " + version);
+        }
+        String orderId = string(in);
+        String alertId = string(in);
+        String clientOrderId = string(in);
+        String exchange = string(in);
+        String symbol = string(in);
+        Side side = Side.valueOf(string(in));
+        OrderType type = OrderType.valueOf(string(in));
+        BigDecimal quantity = decimal(in);
+        BigDecimal price = decimal(in);
+        BigDecimal confidence = decimal(in);
+        String strategy = string(in);
+        OrderStatus status = OrderStatus.valueOf(string(in));
+        String reason = string(in);
+        String detail = string(in);
+        String exchangeOrderId = string(in);
+        BigDecimal executed = decimal(in);
+        BigDecimal average = decimal(in);
+        int attempts = in.getInt();
+        Instant received = Instant.ofEpochMilli(in.getLong());
+        Instant updated = Instant.ofEpochMilli(in.getLong());
+        String terms = string(in);
+        return new Order(orderId, alertId, clientOrderId, exchange, symbol, side, type, quantity, price, confidence,
+                strategy, null, status, reason, detail, exchangeOrderId, executed, average, attempts, received,
+                updated, List.of(), OrderTerms.decode(terms));
+    }
+
+    static String truncate(String s) {
+        return s == null || s.length() <= DETAIL_LIMIT ? s : s.substring(0, DETAIL_LIMIT);
+    }
+
+    private static String string(ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0) {
+            return null;
+        }
+        String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
+    }
+
+    /** Trailing zeros stripped, as the SQL view's DECIMAL columns gave them back. */
+    private static BigDecimal decimal(ByteBuffer in) {
+        String s = string(in);
+        return s == null ? null : new BigDecimal(s).stripTrailingZeros();
+    }
+
+    /** A growing byte array: an order is a few hundred bytes, written once per view commit. */
+    private static final class Out {
+        private byte[] buf = new byte[256];
+        private int size;
+
+        void put(byte b) {
+            ensure(1);
+            buf[size++] = b;
+        }
+
+        void integer(int v) {
+            ensure(4);
+            buf[size++] = (byte) (v >>> 24);
+            buf[size++] = (byte) (v >>> 16);
+            buf[size++] = (byte) (v >>> 8);
+            buf[size++] = (byte) v;
+        }
+
+        void time(Instant t) {
+            long v = t.toEpochMilli();
+            ensure(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buf[size++] = (byte) (v >>> shift);
+            }
+        }
+
+        void string(String s) {
+            if (s == null) {
+                integer(-1);
+                return;
+            }
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            integer(bytes.length);
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+        }
+
+        void decimal(BigDecimal d) {
+            string(d == null ? null : d.toString());
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buf, size);
+        }
+
+        private void ensure(int n) {
+            if (size + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+            }
+        }
+    }
+}
