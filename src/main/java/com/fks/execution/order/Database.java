@@ -27,17 +27,12 @@ public final class Database {
             } catch (IOException e) {
                 throw new StoreUnavailableException("cannot create DATA_DIR " + dataDir + ": " + e.getMessage(), e);
             }
-            // The order view of the journal (order.journal). WRITE_DELAY=0: each of the view's commits is written
-            // by the thread that commits, so a failed write (a full disk) fails that commit, which the view
-            // retries; with H2's background writer the failure would be silent and the commits since lost while
-            // the process runs on. FILE_LOCK=FILE: a second process on the same folder is refused. CACHE_SIZE
-            // (KiB): the view is mostly written, but every page it writes goes through this cache; at 8 MiB,
-            // evicting from it was about a quarter of the view thread's CPU samples under load. 16 MiB is still
-            // a small share of the 256 MiB heap of a 512 MiB pod. PAGE_SIZE stays H2's 16 KiB: 4 KiB pages here
-            // and 2 KiB in the paper book halved what the files grew by, but took the light-load p99 from 13 ms
-            // to 19-42 ms (docs/benchmarks.md, "Sustained load").
+            // The SQL tables an earlier version kept its order view (or, before the journal, the whole store) in:
+            // opened and migrated so the journal's view (order.journal.MapOrderView) can take them over on its
+            // first start, and the paper book the fills they hold; read then, never written after. FILE_LOCK=FILE:
+            // a second process on the same folder is refused. CACHE_SIZE (KiB) small: nothing here is read twice.
             config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution")
-                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;QUERY_CACHE_SIZE=64;CACHE_SIZE=16384");
+                    + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;CACHE_SIZE=1024");
             config.setUsername("sa");
             config.setPassword("");
             config.setMaximumPoolSize(8);

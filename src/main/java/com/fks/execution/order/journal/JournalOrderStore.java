@@ -40,11 +40,11 @@ import java.util.function.Supplier;
  * one write and forces once, as soon as the previous force has returned: at light load a change waits for one
  * force, under load hundreds share it. Nothing else on the path of a webhook touches the disk.
  *
- * <p>What the engine needs (open orders, leases, the kill switch) is held in memory. GET /orders reads SQL
- * tables (the view, in H2) that {@link ViewProjector} fills from the journal off the hot path. Segments of the
- * journal whose events the view has taken and forced to disk are deleted; a restart reads the orders from the
- * view and catches it up from the position it recorded. Alert ids of the last day are in the view, with a
- * fixed-size filter in memory so a new id rarely needs a read ({@link AlertIdFilter}).
+ * <p>What the engine needs (open orders, leases, the kill switch) is held in memory. GET /orders reads the view
+ * ({@link MapOrderView}, plain maps in one file) that {@link ViewProjector} fills from the journal off the hot
+ * path. Segments of the journal whose events the view has taken and forced to disk are deleted; a restart reads
+ * the orders from the view and catches it up from the position it recorded. Alert ids of the last day are in
+ * the view, with a fixed-size filter in memory so a new id rarely needs a read ({@link AlertIdFilter}).
  *
  * <p>One process per DATA_DIR (the journal folder is locked): leases are kept in memory only, and a new
  * process claims every open order at start.
@@ -72,19 +72,21 @@ public final class JournalOrderStore implements OrderStore {
     }
 
     /**
-     * Starts opening the store on a thread of its own, once {@code view} is open: the journal is checked and
-     * replayed and the view caught up. Calls wait for the opening; {@link #await} surfaces its failure.
+     * Starts opening the store on a thread of its own: the view is opened (on its first start taking over the
+     * SQL tables {@code earlierView} gives, where an earlier version kept its view), the journal checked and
+     * replayed and the view caught up. Calls wait for the opening; {@link #awaitOpen} surfaces its failure.
      */
-    public static JournalOrderStore open(Path folder, Supplier<DataSource> view, AutoCloseable onClose, Clock clock) {
-        return open(folder, SEGMENT_BYTES, view, onClose, clock);
+    public static JournalOrderStore open(Path folder, Supplier<DataSource> earlierView, AutoCloseable onClose,
+                                         Clock clock) {
+        return open(folder, SEGMENT_BYTES, earlierView, onClose, clock);
     }
 
-    static JournalOrderStore open(Path folder, long segmentBytes, Supplier<DataSource> view, AutoCloseable onClose,
-                                  Clock clock) {
+    static JournalOrderStore open(Path folder, long segmentBytes, Supplier<DataSource> earlierView,
+                                  AutoCloseable onClose, Clock clock) {
         CompletableFuture<Core> opening = new CompletableFuture<>();
         Thread opener = new Thread(() -> {
             try {
-                opening.complete(Core.open(folder, segmentBytes, view.get(), clock));
+                opening.complete(Core.open(folder, segmentBytes, earlierView.get(), clock));
             } catch (Throwable e) {
                 opening.completeExceptionally(e);
             }

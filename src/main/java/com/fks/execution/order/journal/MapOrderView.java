@@ -339,7 +339,7 @@ final class MapOrderView implements AutoCloseable {
         }
         Maps reopened = Maps.open(file);
         maps = reopened;
-        log.info("the order view {} is open again at journal position {}", file, reopened.meta.get(CHECKPOINT));
+        log.debug("the order view {} is open again at journal position {}", file, reopened.meta.get(CHECKPOINT));
         return reopened;
     }
 

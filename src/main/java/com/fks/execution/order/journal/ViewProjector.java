@@ -22,8 +22,8 @@ final class ViewProjector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ViewProjector.class);
     /**
      * A commit of a few hundred orders already shares its page writes, so larger ones gain little, while every
-     * event of an open transaction is held twice in the heap (the event, and H2's uncommitted row versions):
-     * transactions of 16,384 events helped fill a 160 MiB heap under sustained load.
+     * event of a batch is held twice in the heap until its commit (the event, and the pages it changed): batches
+     * of 16,384 events (then SQL transactions) helped fill a 160 MiB heap under sustained load.
      */
     static final int MAX_EVENTS_PER_TRANSACTION = 2_048;
     /**
@@ -37,7 +37,7 @@ final class ViewProjector implements AutoCloseable {
     static final int MAX_BACKLOG_EVENTS = 16_384;
     /**
      * How long the view gathers events before it writes them: each commit rewrites the pages it touched in
-     * every index of every table, so fewer, larger commits cost less per order (measured: the view's CPU per
+     * every map, so fewer, larger commits cost less per order (measured: the view's CPU per
      * accepted alert fell by about a third from 20 ms to 100 ms). A read of the view waits at most this long
      * more; nothing on the path of a webhook waits for the view.
      */

@@ -179,6 +179,61 @@ final class JournalOrderStoreRecoveryTest {
                 Instant.now())).isTrue();
     }
 
+    @Test
+    void shouldTakeOverTheSqlViewTheJournalKeptBeforeItsViewWasAFileOfMaps() {
+        // given a DATA_DIR as the journal store of the previous version left it: its view in H2 tables (history
+        // as one column, as its projector wrote it), two buys filled, one order open, an alert id, the kill switch,
+        // and the position its view had reached, with no journal after it
+        long t0 = T0.toEpochMilli();
+        try (HikariDataSource old = Database.open(new Settings.Database(null, null, null), dataDir);
+             Connection c = old.getConnection(); Statement sql = c.createStatement()) {
+            String columns = "order_id, alert_id, client_order_id, exchange, symbol, side, order_type, quantity, price, "
+                    + "confidence, strategy, status, reason, detail, exchange_order_id, executed_quantity, average_price, "
+                    + "attempts, received_at, updated_at, terms, history";
+            String filled = "'RECEIVED\t" + t0 + "\t\u0000\nACCEPTED\t" + t0 + "\t\u0000\nSUBMITTING\t" + t0
+                    + "\t\u0000\nSUBMITTED\t" + t0 + "\t\u0000\nFILLED\t" + t0 + "\tfilled\n'";
+            sql.executeUpdate("INSERT INTO orders (" + columns + ") VALUES "
+                    + "('b1', 'alert-b1', 'fksb1', 'paper', 'BTCUSDT', 'BUY', 'MARKET', 1, 10, NULL, 'trend', 'FILLED', "
+                    + "NULL, NULL, 'x1', 1, 10, 1, " + t0 + ", " + t0 + ", NULL, STRINGDECODE(" + filled + ")), "
+                    + "('b2', 'alert-b2', 'fksb2', 'paper', 'BTCUSDT', 'BUY', 'MARKET', 3, 20, NULL, 'trend', 'FILLED', "
+                    + "NULL, NULL, 'x2', 3, 20, 1, " + (t0 + 1) + ", " + (t0 + 1) + ", NULL, STRINGDECODE(" + filled
+                    + ")), ('open', 'alert-open', 'fksopen', 'paper', 'BTCUSDT', 'BUY', 'MARKET', 1, 10, NULL, NULL, "
+                    + "'ACCEPTED', NULL, NULL, NULL, NULL, NULL, 0, " + (t0 + 2) + ", " + (t0 + 2) + ", NULL, "
+                    + "STRINGDECODE('RECEIVED\t" + t0 + "\t\u0000\nACCEPTED\t" + t0 + "\t\u0000\n'))");
+            sql.executeUpdate("INSERT INTO order_alerts (order_id, alert_json) VALUES ('b1', '{\"symbol\":\"BTCUSDT\"}')");
+            sql.executeUpdate("INSERT INTO alert_ids (alert_id, order_id, received_at) VALUES "
+                    + "('alert-b1', 'b1', " + t0 + "), ('alert-b2', 'b2', " + (t0 + 1) + "), ('alert-open', 'open', "
+                    + (t0 + 2) + ")");
+            sql.executeUpdate("INSERT INTO service_state (state_name, state_value, updated_at) VALUES "
+                    + "('trading_halted', 'true', " + t0 + ")");
+            sql.executeUpdate("INSERT INTO journal_checkpoint (checkpoint_id, journal_position) VALUES (1, 0)");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        // when this version opens it
+        store = open(JournalOrderStore.SEGMENT_BYTES);
+
+        // then every order, its history and alert, the position, de-duplication and the kill switch carry over
+        Order b1 = store.find("b1").orElseThrow();
+        assertThat(b1.events()).extracting(OrderEvent::status)
+                .containsExactly("RECEIVED", "ACCEPTED", "SUBMITTING", "SUBMITTED", "FILLED");
+        assertThat(b1.alertJson()).isEqualTo("{\"symbol\":\"BTCUSDT\"}");
+        assertThat(store.recent(10)).extracting(Order::orderId).containsExactly("open", "b2", "b1");
+        assertThat(store.position("paper", "BTCUSDT", "trend").quantity()).isEqualByComparingTo("4");
+        assertThat(store.position("paper", "BTCUSDT", "trend").averageEntryPrice()).isEqualByComparingTo("17.5");
+        assertThat(store.record(order("again", "alert-b2"), "new", T0.plus(LEASE), DAY))
+                .isEqualTo(new RecordResult.Duplicate("b2"));
+        assertThat(store.state("trading_halted")).contains("true");
+        assertThat(store.claimExpired("new", Instant.now(), Instant.now().plus(LEASE), 10)).containsExactly("open");
+
+        // and once taken over, a restart reads the new file, not the tables again
+        store.close();
+        store = open(JournalOrderStore.SEGMENT_BYTES);
+        assertThat(store.find("b2").orElseThrow().status()).isEqualTo(OrderStatus.FILLED);
+        assertThat(store.position("paper", "BTCUSDT", "trend").quantity()).isEqualByComparingTo("4");
+    }
+
     private HikariDataSource h2AtSchemaVersion3() {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("fks-execution") + ";WRITE_DELAY=0");
