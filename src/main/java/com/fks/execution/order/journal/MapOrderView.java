@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 
 /**
  * The queryable view of the journal (GET /orders, an order's history, positions, alert ids of the last day) in
- * plain maps of one H2 MVStore file: no SQL, no row versions, no transactions of its own. Only
+ * plain maps of one H2 MVStore file (an order's state, steps and alert are one value): no SQL, no row versions, no transactions of its own. Only
  * {@link ViewProjector}'s thread writes, and each of its batches becomes one commit together with the journal
  * position it reached, so after a crash the view is caught up from exactly there. Readers on other threads see
  * the maps as of the last write, never half of an order.
@@ -99,12 +99,8 @@ final class MapOrderView implements AutoCloseable {
     /** The maps of one open file. */
     static final class Maps {
         final MVStore store;
-        /** Order id → the order's state ({@link OrderCodec}). */
+        /** Order id → the order's state, its steps and its alert ({@link OrderCodec}). */
         final MVMap<String, byte[]> orders;
-        /** Order id → its steps ({@link OrderHistory}). */
-        final MVMap<String, String> history;
-        /** Order id → the alert as received. */
-        final MVMap<String, String> alerts;
         /** Receipt time (16 hex digits) + order id → "": the newest orders first without a sort. */
         final MVMap<String, String> byTime;
         /** Order id → "" for every order not yet final: what a restart holds in memory. */
@@ -122,8 +118,6 @@ final class MapOrderView implements AutoCloseable {
         private Maps(MVStore store) {
             this.store = store;
             this.orders = store.openMap("orders");
-            this.history = store.openMap("history");
-            this.alerts = store.openMap("alerts");
             this.byTime = store.openMap("orders_by_time");
             this.open = store.openMap("open_orders");
             this.alertIds = store.openMap("alert_ids");
@@ -169,11 +163,7 @@ final class MapOrderView implements AutoCloseable {
 
         /** An accepted order's entries beside its state: its alert, its place in time, its alert id. */
         void putAccepted(Order o, String alertJson, String steps) {
-            orders.put(o.orderId(), OrderCodec.encode(o));
-            history.put(o.orderId(), steps);
-            if (alertJson != null) {
-                alerts.put(o.orderId(), alertJson);
-            }
+            orders.put(o.orderId(), OrderCodec.encode(o, steps, alertJson));
             byTime.put(timeKey(o.receivedAt().toEpochMilli(), o.orderId()), "");
             putAlertId(o.alertId(), o.orderId(), o.receivedAt().toEpochMilli());
             if (o.status().isFinal()) {
@@ -214,6 +204,8 @@ final class MapOrderView implements AutoCloseable {
     /** One order's part of a batch: its state after the batch's last event of it, and the steps to add. */
     private static final class OrderChange {
         NewOrder accepted;
+        /** The order as the view had it before the batch (null for one accepted in it). */
+        OrderCodec.Stored before;
         Order state;
         final StringBuilder steps = new StringBuilder();
     }
@@ -251,7 +243,8 @@ final class MapOrderView implements AutoCloseable {
                     change = new OrderChange();
                     if (!(event instanceof JournalEvent.Accepted)) {
                         byte[] was = m.orders.get(p.state().orderId());
-                        change.state = was == null ? null : OrderCodec.decode(was);
+                        change.before = was == null ? null : OrderCodec.decodeStored(was);
+                        change.state = change.before == null ? null : change.before.state();
                     }
                     changes.put(p.state().orderId(), change);
                 }
@@ -288,9 +281,10 @@ final class MapOrderView implements AutoCloseable {
                     m.putAccepted(o, change.accepted.alertJson(), change.steps.toString());
                     continue;
                 }
-                m.orders.put(o.orderId(), OrderCodec.encode(o));
-                String history = m.history.get(o.orderId());
-                m.history.put(o.orderId(), history == null ? change.steps.toString() : history + change.steps);
+                OrderCodec.Stored before = change.before;
+                String history = before == null || before.history() == null ? "" : before.history();
+                m.orders.put(o.orderId(), OrderCodec.encode(o, history + change.steps,
+                        before == null ? null : before.alertJson()));
                 if (o.status().isFinal()) {
                     m.open.remove(o.orderId());
                 } else {
@@ -397,15 +391,15 @@ final class MapOrderView implements AutoCloseable {
             if (bytes == null) {
                 return Optional.empty();
             }
-            Order o = OrderCodec.decode(bytes);
             if (!whole) {
-                return Optional.of(o);
+                return Optional.of(OrderCodec.decode(bytes));
             }
+            OrderCodec.Stored stored = OrderCodec.decodeStored(bytes);
+            Order o = stored.state();
             return Optional.of(new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(),
-                    o.side(), o.type(), o.quantity(), o.price(), o.confidence(), o.strategy(),
-                    m.alerts.get(orderId), o.status(), o.reason(), o.detail(), o.exchangeOrderId(),
-                    o.executedQuantity(), o.averagePrice(), o.attempts(), o.receivedAt(), o.updatedAt(),
-                    OrderHistory.parse(m.history.get(orderId)), o.terms()));
+                    o.side(), o.type(), o.quantity(), o.price(), o.confidence(), o.strategy(), stored.alertJson(),
+                    o.status(), o.reason(), o.detail(), o.exchangeOrderId(), o.executedQuantity(), o.averagePrice(),
+                    o.attempts(), o.receivedAt(), o.updatedAt(), OrderHistory.parse(stored.history()), o.terms()));
         } catch (RuntimeException e) {
             throw unavailable("reading an order", e);
         }

@@ -14,9 +14,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An order's state (no history, no alert: the view keeps those apart) to and from the bytes the view keeps per
- * order. A version byte, then the fields in a fixed order: strings as length + UTF-8 (-1 for null), amounts as
- * their decimal text, times as epoch milliseconds. A field added later goes at the end, read only when present.
+ * An order as the view keeps it, in one value: its state, then its history ({@link
+ * com.fks.execution.order.OrderHistory}) and the alert as received. One value, not three maps: every put into a
+ * map copies the path of pages to its leaf, and that copying was most of what the view allocated. A version
+ * byte, then the fields in a fixed order: strings as length + UTF-8 (-1 for null), amounts as their decimal
+ * text, times as epoch milliseconds.
  */
 final class OrderCodec {
     private static final byte VERSION = 1;
@@ -26,7 +28,11 @@ final class OrderCodec {
     private OrderCodec() {
     }
 
-    static byte[] encode(Order o) {
+    /** An order's value: its state (no history, no alert in it), its steps, its alert. */
+    record Stored(Order state, String history, String alertJson) {
+    }
+
+    static byte[] encode(Order o, String history, String alertJson) {
         Out out = new Out();
         out.put(VERSION);
         out.string(o.orderId());
@@ -50,11 +56,23 @@ final class OrderCodec {
         out.time(o.receivedAt());
         out.time(o.updatedAt());
         out.string(o.terms() == OrderTerms.ENTRY ? null : o.terms().encode());
+        out.string(history);
+        out.string(alertJson);
         return out.bytes();
     }
 
+    /** The state alone: what listing orders and the engine need. */
     static Order decode(byte[] bytes) {
+        return state(ByteBuffer.wrap(bytes));
+    }
+
+    static Stored decodeStored(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
+        Order state = state(in);
+        return new Stored(state, string(in), string(in));
+    }
+
+    private static Order state(ByteBuffer in) {
         byte version = in.get();
         if (version != VERSION) {
             throw new IllegalArgumentException("an order of the view in an unknown format " + version);

@@ -4,6 +4,7 @@ import com.fks.execution.order.Order;
 import com.fks.execution.order.OrderHistory;
 import com.fks.execution.order.OrderReads;
 import com.fks.execution.order.StoreUnavailableException;
+import org.h2.mvstore.MVMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +35,13 @@ final class SqlViewImport {
 
     void into(MapOrderView.Maps maps) {
         long begin = System.nanoTime();
-        for (var map : List.of(maps.orders, maps.history, maps.alerts, maps.byTime, maps.open, maps.alertIds,
-                maps.alertIdsByTime, maps.positions, maps.states)) {
+        for (var map : List.of(maps.orders, maps.byTime, maps.open, maps.alertIds, maps.alertIdsByTime,
+                maps.positions, maps.states)) {
             map.clear();
         }
+        // Steps kept as rows, gathered per order before the orders are read; dropped once they are in.
+        MVMap<String, String> stepRows = maps.store.openMap("import_step_rows");
+        stepRows.clear();
         int orders = 0;
         int alertIds = 0;
         try (Connection c = sql.getConnection()) {
@@ -50,12 +54,12 @@ final class SqlViewImport {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     if (!id.equals(current)) {
-                        flushSteps(maps, current, steps);
+                        flushSteps(stepRows, current, steps);
                         current = id;
                     }
                     OrderHistory.append(steps, rs.getString(2), rs.getLong(3), rs.getString(4));
                 }
-                flushSteps(maps, current, steps);
+                flushSteps(stepRows, current, steps);
             }
             maps.store.commit();
             // In the order the fills were recorded, as the positions were computed from these tables.
@@ -65,7 +69,7 @@ final class SqlViewImport {
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Order o = OrderReads.toOrder(rs, null, List.of());
-                    String rows = maps.history.get(o.orderId());
+                    String rows = stepRows.get(o.orderId());
                     String column = rs.getString(22);
                     String steps = (rows == null ? "" : rows) + (column == null ? "" : column);
                     String alertId = o.alertId();
@@ -103,6 +107,7 @@ final class SqlViewImport {
                  ResultSet rs = ps.executeQuery()) {
                 maps.meta.put("checkpoint", Long.toString(rs.next() ? rs.getLong(1) : 0));
             }
+            maps.store.removeMap(stepRows);
         } catch (SQLException e) {
             throw new StoreUnavailableException("cannot take the orders of the earlier SQL view over: "
                     + e.getMessage(), e);
@@ -113,9 +118,9 @@ final class SqlViewImport {
         }
     }
 
-    private static void flushSteps(MapOrderView.Maps maps, String orderId, StringBuilder steps) {
+    private static void flushSteps(MVMap<String, String> stepRows, String orderId, StringBuilder steps) {
         if (orderId != null && steps.length() > 0) {
-            maps.history.put(orderId, steps.toString());
+            stepRows.put(orderId, steps.toString());
         }
         steps.setLength(0);
     }
