@@ -53,6 +53,7 @@ final class MapOrderView implements AutoCloseable {
     /** Commits between two compactions of sparse chunks: without them the file keeps every superseded page. */
     private static final int COMPACT_EVERY_COMMITS = 64;
     private static final int PURGE_CHUNK = 10_000;
+    private static final int LAST_WRITTEN = 4_096;
 
     /** An alert id as the view keeps it: the order it made and when that alert came in. */
     record AlertIdEntry(String orderId, long receivedAt) {
@@ -62,6 +63,18 @@ final class MapOrderView implements AutoCloseable {
     record Applied(List<String> finalOrderIds, List<String> alertIds) {
     }
 
+    /**
+     * Orders written by the last batches (projector thread): an order's next steps usually come in the batch
+     * after its acceptance, and reading its value back from the maps read its whole leaf page from the file
+     * (MVStore keeps only the cache's share of written pages in memory), which was most of what the view
+     * allocated. A few thousand values of about 1 KiB.
+     */
+    private final Map<String, byte[]> lastWritten = new LinkedHashMap<>(2 * LAST_WRITTEN, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > LAST_WRITTEN;
+        }
+    };
     private final Path file;
     /** Held by whoever changes the maps and commits: a commit must never take half of a batch. */
     private final Object writing = new Object();
@@ -107,8 +120,6 @@ final class MapOrderView implements AutoCloseable {
         final MVMap<String, String> open;
         /** Alert id → order id + tab + receipt millis. */
         final MVMap<String, String> alertIds;
-        /** Receipt time (16 hex digits) + alert id → "": what the hourly purge walks from the oldest. */
-        final MVMap<String, String> alertIdsByTime;
         /** Exchange, symbol and strategy → quantity + space + cost, exactly as the ledger holds them. */
         final MVMap<String, String> positions;
         final MVMap<String, String> states;
@@ -121,7 +132,6 @@ final class MapOrderView implements AutoCloseable {
             this.byTime = store.openMap("orders_by_time");
             this.open = store.openMap("open_orders");
             this.alertIds = store.openMap("alert_ids");
-            this.alertIdsByTime = store.openMap("alert_ids_by_time");
             this.positions = store.openMap("positions");
             this.states = store.openMap("states");
             this.meta = store.openMap("meta");
@@ -161,9 +171,9 @@ final class MapOrderView implements AutoCloseable {
                     quantity.toPlainString() + ' ' + cost.toPlainString());
         }
 
-        /** An accepted order's entries beside its state: its alert, its place in time, its alert id. */
-        void putAccepted(Order o, String alertJson, String steps) {
-            orders.put(o.orderId(), OrderCodec.encode(o, steps, alertJson));
+        /** An accepted order's value ({@link OrderCodec}) and its entries beside: its place in time, its alert id. */
+        void putAccepted(Order o, byte[] value) {
+            orders.put(o.orderId(), value);
             byTime.put(timeKey(o.receivedAt().toEpochMilli(), o.orderId()), "");
             putAlertId(o.alertId(), o.orderId(), o.receivedAt().toEpochMilli());
             if (o.status().isFinal()) {
@@ -173,12 +183,12 @@ final class MapOrderView implements AutoCloseable {
             }
         }
 
+        /**
+         * One map, no index by time beside it: the hourly purge reads every id instead, and a put into a second
+         * map on every order would cost every order the copy of that map's page path.
+         */
         void putAlertId(String alertId, String orderId, long receivedAt) {
-            String earlier = alertIds.put(alertId, orderId + '\t' + receivedAt);
-            if (earlier != null) {
-                alertIdsByTime.remove(timeKey(entry(earlier).receivedAt(), alertId));
-            }
-            alertIdsByTime.put(timeKey(receivedAt, alertId), "");
+            alertIds.put(alertId, orderId + '\t' + receivedAt);
         }
     }
 
@@ -242,7 +252,10 @@ final class MapOrderView implements AutoCloseable {
                 if (change == null) {
                     change = new OrderChange();
                     if (!(event instanceof JournalEvent.Accepted)) {
-                        byte[] was = m.orders.get(p.state().orderId());
+                        byte[] was = lastWritten.get(p.state().orderId());
+                        if (was == null) {
+                            was = m.orders.get(p.state().orderId());
+                        }
                         change.before = was == null ? null : OrderCodec.decodeStored(was);
                         change.state = change.before == null ? null : change.before.state();
                     }
@@ -278,13 +291,16 @@ final class MapOrderView implements AutoCloseable {
             for (OrderChange change : changes.values()) {
                 Order o = change.state;
                 if (change.accepted != null) {
-                    m.putAccepted(o, change.accepted.alertJson(), change.steps.toString());
+                    byte[] value = OrderCodec.encode(o, change.steps.toString(), change.accepted.alertJson());
+                    m.putAccepted(o, value);
+                    remember(o, value);
                     continue;
                 }
                 OrderCodec.Stored before = change.before;
                 String history = before == null || before.history() == null ? "" : before.history();
-                m.orders.put(o.orderId(), OrderCodec.encode(o, history + change.steps,
-                        before == null ? null : before.alertJson()));
+                byte[] value = OrderCodec.encode(o, history + change.steps, before == null ? null : before.alertJson());
+                m.orders.put(o.orderId(), value);
+                remember(o, value);
                 if (o.status().isFinal()) {
                     m.open.remove(o.orderId());
                 } else {
@@ -305,6 +321,15 @@ final class MapOrderView implements AutoCloseable {
             throw e;
         }
         return new Applied(finals, alertIds);
+    }
+
+    /** An order still open may have more steps soon; a final one has none. */
+    private void remember(Order o, byte[] value) {
+        if (o.status().isFinal()) {
+            lastWritten.remove(o.orderId());
+        } else {
+            lastWritten.put(o.orderId(), value);
+        }
     }
 
     private void afterCommit(Maps m) {
@@ -341,6 +366,7 @@ final class MapOrderView implements AutoCloseable {
         if (maps == m) {
             maps = null;
         }
+        lastWritten.clear(); // what the file has is what it had at its last commit
         try {
             m.store.closeImmediately();
         } catch (RuntimeException ignored) {
@@ -468,36 +494,36 @@ final class MapOrderView implements AutoCloseable {
     }
 
     /**
-     * Deletes the alert ids received before {@code cutoff}, oldest first, a chunk per commit: the projector
-     * waits for a chunk, not for a day's ids. A purge lost to a crash is simply done again.
+     * Deletes the alert ids received before {@code cutoff}, a chunk per commit: the projector waits for a chunk,
+     * not for a day's ids. A purge lost to a crash is simply done again.
      */
     int purgeAlertIdsBefore(Instant cutoff) {
-        String end = timeKey(cutoff.toEpochMilli(), "");
+        long before = cutoff.toEpochMilli();
         int purged = 0;
+        Iterator<Map.Entry<String, String>> entries = readable().alertIds.entrySet().iterator();
+        List<String> old = new ArrayList<>();
         while (true) {
+            // Read outside the lock (a snapshot of the map), removed under it a chunk at a time.
+            old.clear();
+            while (entries.hasNext() && old.size() < PURGE_CHUNK) {
+                Map.Entry<String, String> e = entries.next();
+                if (entry(e.getValue()).receivedAt() < before) {
+                    old.add(e.getKey());
+                }
+            }
+            if (old.isEmpty()) {
+                return purged;
+            }
             synchronized (writing) {
                 Maps m = readable();
                 try {
-                    List<String> old = new ArrayList<>();
-                    Iterator<String> keys = m.alertIdsByTime.keyIterator(null);
-                    while (keys.hasNext() && old.size() < PURGE_CHUNK) {
-                        String key = keys.next();
-                        if (key.compareTo(end) >= 0) {
-                            break;
-                        }
-                        old.add(key);
-                    }
-                    if (old.isEmpty()) {
-                        return purged;
-                    }
-                    for (String key : old) {
-                        String alertId = key.substring(16);
+                    for (String alertId : old) {
+                        // Only if still as old: the same id may have come again since the snapshot.
                         String value = m.alertIds.get(alertId);
-                        if (value != null && timeKey(entry(value).receivedAt(), alertId).equals(key)) {
+                        if (value != null && entry(value).receivedAt() < before) {
                             m.alertIds.remove(alertId);
                             purged++;
                         }
-                        m.alertIdsByTime.remove(key);
                     }
                     m.store.commit();
                 } catch (RuntimeException e) {

@@ -33,7 +33,8 @@ final class OrderCodec {
     }
 
     static byte[] encode(Order o, String history, String alertJson) {
-        Out out = new Out();
+        // Sized once for the common case (ASCII text): growing the buffer copied it two or three times.
+        Out out = new Out(192 + length(history) + length(alertJson) + length(o.detail()));
         out.put(VERSION);
         out.string(o.orderId());
         out.string(o.alertId());
@@ -103,6 +104,10 @@ final class OrderCodec {
                 updated, List.of(), OrderTerms.decode(terms));
     }
 
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     static String truncate(String s) {
         return s == null || s.length() <= DETAIL_LIMIT ? s : s.substring(0, DETAIL_LIMIT);
     }
@@ -125,8 +130,12 @@ final class OrderCodec {
 
     /** A growing byte array: an order is a few hundred bytes, written once per view commit. */
     private static final class Out {
-        private byte[] buf = new byte[256];
+        private byte[] buf;
         private int size;
+
+        Out(int capacity) {
+            buf = new byte[capacity];
+        }
 
         void put(byte b) {
             ensure(1);
@@ -154,11 +163,23 @@ final class OrderCodec {
                 integer(-1);
                 return;
             }
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            integer(bytes.length);
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, buf, size, bytes.length);
-            size += bytes.length;
+            int n = s.length();
+            ensure(4 + n);
+            int at = size + 4;
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+                    integer(bytes.length);
+                    ensure(bytes.length);
+                    System.arraycopy(bytes, 0, buf, size, bytes.length);
+                    size += bytes.length;
+                    return;
+                }
+                buf[at + i] = (byte) c;
+            }
+            integer(n);
+            size += n;
         }
 
         void decimal(BigDecimal d) {
@@ -166,7 +187,7 @@ final class OrderCodec {
         }
 
         byte[] bytes() {
-            return Arrays.copyOf(buf, size);
+            return size == buf.length ? buf : Arrays.copyOf(buf, size);
         }
 
         private void ensure(int n) {

@@ -35,8 +35,8 @@ final class SqlViewImport {
 
     void into(MapOrderView.Maps maps) {
         long begin = System.nanoTime();
-        for (var map : List.of(maps.orders, maps.byTime, maps.open, maps.alertIds, maps.alertIdsByTime,
-                maps.positions, maps.states)) {
+        for (var map : List.of(maps.orders, maps.byTime, maps.open, maps.alertIds, maps.positions,
+                maps.states)) {
             map.clear();
         }
         // Steps kept as rows, gathered per order before the orders are read; dropped once they are in.
@@ -73,10 +73,9 @@ final class SqlViewImport {
                     String column = rs.getString(22);
                     String steps = (rows == null ? "" : rows) + (column == null ? "" : column);
                     String alertId = o.alertId();
-                    maps.putAccepted(o, rs.getString(23), steps);
+                    maps.putAccepted(o, OrderCodec.encode(o, steps, rs.getString(23)));
                     // putAccepted keys the alert id as the order's; the alert_ids table below says what de-duplicates.
                     maps.alertIds.remove(alertId);
-                    maps.alertIdsByTime.remove(MapOrderView.timeKey(o.receivedAt().toEpochMilli(), alertId));
                     if ((o.executedQuantity() != null && o.executedQuantity().signum() > 0)
                             || !o.status().isFinal()) {
                         maps.ledger.add(o);
