@@ -270,6 +270,23 @@ public final class Journal implements AutoCloseable {
         return second == null ? Long.MAX_VALUE : second;
     }
 
+    /** Where the second-oldest segment ends (Long.MAX_VALUE while there are fewer than three). */
+    public long endOfSecondOldestSegment() {
+        Long second = segments.higherKey(segments.firstKey());
+        Long third = second == null ? null : segments.higherKey(second);
+        return third == null ? Long.MAX_VALUE : third;
+    }
+
+    /**
+     * Deletes the segments that end at or before {@code projected}, except the newest of them: one whole segment
+     * behind the position is kept as a margin (see JournalOrderStore's compaction).
+     */
+    public int deleteSegmentsKeepingOne(long projected) throws IOException {
+        Long newestEnd = segments.floorKey(projected);
+        Long keptStart = newestEnd == null ? null : segments.lowerKey(newestEnd);
+        return keptStart == null ? 0 : deleteSegments(keptStart);
+    }
+
     /**
      * Appends framed records (see {@link RecordFrames}) at the end; durable only after {@link #force}. On a
      * failure the end stays where it was: the caller truncates back with {@link #truncate} before writing again.

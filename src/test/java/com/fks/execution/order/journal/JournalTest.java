@@ -171,6 +171,29 @@ final class JournalTest {
     }
 
     @Test
+    void shouldKeepTheNewestSegmentTheViewHasTakenAsAMargin() throws IOException {
+        // given four full segments and an empty active one
+        List<Long> ends = new ArrayList<>();
+        try (Journal journal = Journal.open(folder, 16, 0, e -> { })) {
+            for (String record : List.of("segment number one", "segment number two", "segment number three",
+                    "segment number four")) {
+                appendForced(journal, record);
+                ends.add(journal.end());
+                journal.rollIfFull();
+            }
+            assertThat(journal.endOfSecondOldestSegment()).isEqualTo(ends.get(1));
+
+            // when the view has taken the first three and part of the fourth
+            int deleted = journal.deleteSegmentsKeepingOne(ends.get(3) - 1);
+
+            // then the first two go; the third, the newest the view has whole, stays
+            assertThat(deleted).isEqualTo(2);
+            assertThat(journal.start()).isEqualTo(ends.get(1));
+            assertThat(journal.deleteSegmentsKeepingOne(ends.get(2))).as("the third is the margin").isZero();
+        }
+    }
+
+    @Test
     void shouldRefuseASecondOpenerOfTheSameFolder() throws IOException {
         try (Journal journal = Journal.open(folder, 1 << 20, 0, e -> { })) {
             assertThatThrownBy(() -> Journal.open(folder, 1 << 20, 0, e -> { }))
