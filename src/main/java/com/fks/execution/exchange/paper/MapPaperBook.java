@@ -568,11 +568,16 @@ public final class MapPaperBook implements PaperBook {
         }
     }
 
-    /** Copies a map in key order, committing every so many entries so that the copy's pages need not all wait. */
+    /**
+     * Copies a map in key order, committing every so many entries so that the copy's pages need not all wait. (Not
+     * {@code MVMap.append}, which allocates less: a file written by it failed MVStore's own page accounting once
+     * opened again and changed.)
+     */
     private static <V> void copy(MVMap<String, V> from, MVMap<String, V> to, MVStore store) {
         int copied = 0;
-        for (Map.Entry<String, V> e : from.entrySet()) {
-            to.put(e.getKey(), e.getValue());
+        Cursor<String, V> cursor = from.cursor(null);
+        while (cursor.hasNext()) {
+            to.put(cursor.next(), cursor.getValue());
             if (++copied % 20_000 == 0) {
                 commitOrFail(store);
             }
