@@ -71,7 +71,7 @@ public final class MapPaperBook implements PaperBook {
      */
     private static final int NEVER = Integer.MAX_VALUE;
     /** The file is rewritten once it is past this, and past {@link #REWRITE_FACTOR} times its size after the last. */
-    static final long REWRITE_AT_LEAST = 64L << 20;
+    static final long REWRITE_AT_LEAST = 128L << 20;
     private static final int REWRITE_FACTOR = 4;
 
     /** A book an earlier version kept, taken over on the first open. */
@@ -156,7 +156,7 @@ public final class MapPaperBook implements PaperBook {
         return new MapPaperBook(dataDir.resolve(FILE_NAME), startingBalances, earlier, REWRITE_AT_LEAST);
     }
 
-    /** A book rewritten past a smaller size (tests of the rewrite, which should not write 64 MB first). */
+    /** A book rewritten past a smaller size (tests of the rewrite, which should not write 128 MB first). */
     static MapPaperBook rewrittenPast(Path dataDir, Map<String, BigDecimal> startingBalances, long bytes) {
         return new MapPaperBook(dataDir.resolve(FILE_NAME), startingBalances, PaperBookImport.Earlier::none, bytes);
     }

@@ -411,7 +411,7 @@ final class MapPaperBookTest {
 
     @Test
     void shouldKeepItsFileBoundedOverManyPlaces() throws Exception {
-        // given a book rewritten past 8 MB (64 MB in service), so that a test sees several rewrites
+        // given a book rewritten past 8 MB (128 MB in service), so that a test sees several rewrites
         MapPaperBook book = MapPaperBook.rewrittenPast(dataDir, Map.of("USDT", new BigDecimal("1000000000")),
                 8L << 20);
         opened.add(book);
