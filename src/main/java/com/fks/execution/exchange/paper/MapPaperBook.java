@@ -31,13 +31,14 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The embedded paper book in plain H2 MVStore maps (DATA_DIR/paper-book.mv), not through H2's SQL layer: the same
- * data through SQL cost about four times the CPU and the allocation per order, and most of the file's growth.
+ * places through SQL cost 2–2.3 times the CPU and 1.3–1.7 times the allocation alone, 1.4 and 1.6 times under load,
+ * and wrote twice the bytes (docs/benchmarks.md, "Paper book on MVStore maps").
  *
  * <p>Maps: orders by client order id ({@link PaperOrderRecord}, one string each); the resting orders by symbol,
  * oldest first, so a price reads only its symbol's; and the balances as running sums by asset (traded, locked:
  * free = PAPER_BALANCES + traded - locked). An order and the balances it moves are put in the maps and then
- * committed by one {@link MVStore#commit()}: MVStore writes the chunk of a commit whole or the store opens at the
- * commit before, so after a kill -9 the book is exactly what it had answered. A commit reaches the file (the page
+ * committed by one {@link MVStore#commit()}: a chunk appended whole or not at all (none is ever written over, see
+ * {@link #NEVER}), so after a kill -9 the book is exactly what it had answered. A commit reaches the file (the page
  * cache), not the disk: a simulated venue, off the webhook's path, as the SQL book was.
  *
  * <p>One process owns the file. Calls change the maps one at a time, under a fair lock, and answer only once a commit
@@ -66,8 +67,8 @@ public final class MapPaperBook implements PaperBook {
     /**
      * No chunk is ever written over: with this H2 a store reopened after a kill -9 had lost its last commit whenever
      * it could have been written over space MVStore had just freed (retention 0, 0.5 s, 2 s and its default 45 s,
-     * once the file was older than that: 10 of 15, 1 of 15, 1 of 12 and 1 of 4 kill -9 trials; never written over:
-     * 0 of 15; docs/benchmarks.md). A chunk appended at the end is found again by its footer.
+     * once the file was older than that: 10 of 15, 1 of 15, 2 of 12 and 1 of 4 kill -9 trials; never written over:
+     * 0 of 12 and 0 of 15; docs/benchmarks.md). A chunk appended at the end is found again by its footer.
      */
     private static final int NEVER = Integer.MAX_VALUE;
     /** The file is rewritten once it is past this, and past {@link #REWRITE_FACTOR} times its size after the last. */
@@ -191,7 +192,9 @@ public final class MapPaperBook implements PaperBook {
                 open.store.close();
             } catch (RuntimeException | ExchangeException e) {
                 log.warn("paper exchange: its book did not close cleanly: {}", e.toString());
-                open.store.closeImmediately();
+                if (open != null) {
+                    open.store.closeImmediately();
+                }
             }
             open = null;
         } finally {
