@@ -10,9 +10,8 @@ import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.ExchangeRegistry;
 import com.fks.execution.exchange.paper.PaperExchange;
 import com.fks.execution.exchange.paper.JdbcPaperBook;
-import com.fks.execution.exchange.paper.MapPaperBook;
 import com.fks.execution.exchange.paper.PaperBook;
-import com.fks.execution.exchange.paper.PaperBookImport;
+import com.fks.execution.exchange.paper.JdbcPaperBookDatabase;
 import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.intake.AlertParser;
 import com.fks.execution.intake.AlertValidator;
@@ -37,8 +36,10 @@ import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.zaxxer.hikari.HikariDataSource;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +67,8 @@ public final class Application implements AutoCloseable {
     private final Readiness readiness;
     private final Javalin mainServer;
     private final Javalin metricsServer;
-    private final PaperBook paperBook;
+    private final JdbcPaperBook paperBook;
+    private final OpeningDataSource paperDataSource;
     private final ExchangeRegistry exchanges;
     private volatile boolean stopped;
 
@@ -85,12 +87,12 @@ public final class Application implements AutoCloseable {
                 ? JournalOrderStore.open(settings.dataDir().resolve("journal"), dataSource::await, dataSource, clock)
                 : new JdbcOrderStore(dataSource, dataSource);
         this.killSwitch = new KillSwitch(store, clock);
-        // Embedded: the paper exchange's book in MVStore maps of its own file, taking over the SQL book (or the
-        // store's fills) an earlier version kept; replicas share it as rows of their PostgreSQL.
+        this.paperDataSource = settings.database().isEmbedded()
+                ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
+                : dataSource;
         this.paperBook = settings.database().isEmbedded()
-                ? MapPaperBook.in(settings.dataDir(), settings.paper().balances(),
-                        PaperBookImport.in(settings.dataDir(), dataSource::await))
-                : JdbcPaperBook.shared(dataSource, settings.paper().balances());
+                ? JdbcPaperBook.embedded(paperDataSource, settings.paper().balances())
+                : JdbcPaperBook.shared(paperDataSource, settings.paper().balances());
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         RiskCheck riskCheck = new RiskCheck(settings.maxOrderSizeUsd());
@@ -135,8 +137,9 @@ public final class Application implements AutoCloseable {
             app.metricsServer.start();
             app.dataSource.await();
             app.store.awaitOpen();
-            if (app.paperBook instanceof MapPaperBook book) {
-                app.openPaperBook(book);
+            app.paperDataSource.await();
+            if (settings.database().isEmbedded()) {
+                app.openPaperBalances();
             }
             app.replicas.start();
             app.killSwitch.isHalted();
@@ -157,13 +160,28 @@ public final class Application implements AutoCloseable {
         return app;
     }
 
-    /** The embedded paper book opens its file (and takes an earlier book over): before the first alert. */
-    private void openPaperBook(MapPaperBook book) {
+    /** The embedded paper book works its balances out from its orders: before the first alert, not during it. */
+    private void openPaperBalances() {
         try {
-            book.open();
+            paperBook.open();
         } catch (ExchangeException e) {
             throw new IllegalStateException("cannot open the paper exchange's book: " + e.getMessage(), e);
         }
+    }
+
+    /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
+    private static HikariDataSource openPaperBook(Settings settings, OpeningDataSource store) {
+        HikariDataSource book = JdbcPaperBookDatabase.open(settings.dataDir());
+        try {
+            int imported = JdbcPaperBookDatabase.importFrom(store.await(), book);
+            if (imported > 0) {
+                log.info("paper exchange: {} fills taken over from the store's database", imported);
+            }
+        } catch (SQLException | RuntimeException e) {
+            book.close();
+            throw new IllegalStateException("cannot take the paper exchange's fills over: " + e.getMessage(), e);
+        }
+        return book;
     }
 
     private static List<ExchangeClient> exchanges(Settings settings, PaperBook book, Clock clock) {
@@ -236,6 +254,9 @@ public final class Application implements AutoCloseable {
         stopQuietly(metricsServer);
         rateLimiter.close();
         paperBook.close();
+        if (paperDataSource != dataSource) {
+            paperDataSource.close();
+        }
         store.close();
         metrics.close();
         log.info("stopped");

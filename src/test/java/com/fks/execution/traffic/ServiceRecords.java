@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.app.Main;
 import com.fks.execution.exchange.ExchangeException;
-import com.fks.execution.exchange.paper.MapPaperBook;
+import com.fks.execution.exchange.paper.JdbcPaperBook;
 import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.ServiceProcess;
+import org.h2.jdbcx.JdbcDataSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -36,9 +37,13 @@ public final class ServiceRecords {
     private ServiceRecords() {
     }
 
-    /** The paper exchange's fills, read straight from its book's file; the service must be stopped or killed. */
+    /** The paper exchange's fills, read straight from its table; the service must be stopped or killed. */
     public static List<PaperBook.Fill> paperFills(Path dataDir) throws ExchangeException {
-        try (PaperBook book = MapPaperBook.in(dataDir, Map.of())) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange") + ";FILE_LOCK=FILE");
+        ds.setUser("sa");
+        ds.setPassword("");
+        try (PaperBook book = new JdbcPaperBook(ds)) {
             return book.fills();
         }
     }

@@ -194,21 +194,6 @@ final class MemoryBalances {
     }
 
     /**
-     * {traded, locked} by asset as this book would open with them, read without writing: what the orders say, a
-     * balance row (running sums an earlier version wrote) instead where there is one, plus what was carried over.
-     * What {@link MapPaperBook} takes over from this book.
-     */
-    static Map<String, BigDecimal[]> movedBy(Connection c) throws SQLException {
-        Map<String, Moved> moved = derive(c);
-        moved.putAll(read(c, "SELECT asset, traded, locked FROM paper_balances"));
-        read(c, "SELECT asset, traded, locked FROM paper_balance_carry").forEach((asset, carried) ->
-                moved.merge(asset, carried, Moved::plus));
-        Map<String, BigDecimal[]> sums = new HashMap<>();
-        moved.forEach((asset, m) -> sums.put(asset, new BigDecimal[] {m.traded, m.locked}));
-        return sums;
-    }
-
-    /**
      * {traded, locked} by asset as the orders say: fills move base and quote (a buy's cost rounded up, a sell's
      * proceeds down, as each fill moved them), resting orders lock their locked_amount. Fills an earlier version
      * made before the account had balances have no assets and move nothing.

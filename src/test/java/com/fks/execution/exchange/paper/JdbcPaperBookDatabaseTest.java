@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class JdbcPaperBookDatabaseTest {
     /** paper_orders as the first version made it, in its own file and in the store's migration V1. */
-    static final String FIRST_VERSION = "CREATE TABLE paper_orders ("
+    private static final String FIRST_VERSION = "CREATE TABLE paper_orders ("
             + "client_order_id VARCHAR(40) NOT NULL PRIMARY KEY, exchange_order_id VARCHAR(64) NOT NULL, "
             + "symbol VARCHAR(32) NOT NULL, side VARCHAR(4) NOT NULL, order_type VARCHAR(8) NOT NULL, "
             + "quantity DECIMAL(38, 18) NOT NULL, price DECIMAL(38, 18) NOT NULL, filled_at BIGINT NOT NULL)";
@@ -133,7 +133,7 @@ final class JdbcPaperBookDatabaseTest {
     }
 
     /** The old fill is found and moves no balance; a stop-loss (too long a type for the first version) rests. */
-    static void thenTheBookIsUpToDate(PaperBook opened) throws Exception {
+    private static void thenTheBookIsUpToDate(PaperBook opened) throws Exception {
         try (PaperBook book = opened) {
             PaperExchange paper = new PaperExchange(book, Duration.ZERO, 0, Clock.systemUTC());
             assertThat(paper.lookup("BTCUSDT", "fks-old")).get().satisfies(o -> {
@@ -156,7 +156,7 @@ final class JdbcPaperBookDatabaseTest {
         }
     }
 
-    static void earlierFill(DataSource dataSource, String clientOrderId, String exchangeOrderId, String price)
+    private static void earlierFill(DataSource dataSource, String clientOrderId, String exchangeOrderId, String price)
             throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO paper_orders (client_order_id, exchange_order_id, symbol, side, order_type, "

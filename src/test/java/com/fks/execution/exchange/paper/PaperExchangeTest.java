@@ -26,11 +26,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/**
- * The paper account: balances, resting orders filled by the prices alerts bring, protections, restarts; on the SQL
- * book here, and on the MVStore book by {@link MapPaperExchangeTest}, which runs every test of this class.
- */
-class PaperExchangeTest {
+/** The paper account: balances, resting orders filled by the prices alerts bring, protections, restarts. */
+final class PaperExchangeTest {
     private static final Map<String, BigDecimal> USDT_ONLY = Map.of("USDT", new BigDecimal("100000"));
 
     @TempDir
@@ -43,18 +40,8 @@ class PaperExchangeTest {
     void closeBook() {
         if (book != null) {
             book.close();
-            book = null;
-        }
-        if (dataSource != null) {
             dataSource.close();
-            dataSource = null;
         }
-    }
-
-    /** The book under test, as a process opens it on its DATA_DIR. */
-    PaperBook openBook(Path dataDir, Map<String, BigDecimal> balances) {
-        dataSource = JdbcPaperBookDatabase.open(dataDir);
-        return JdbcPaperBook.embedded(dataSource, balances);
     }
 
     private PaperExchange open(Map<String, BigDecimal> balances) {
@@ -63,7 +50,8 @@ class PaperExchangeTest {
 
     private PaperExchange open(Map<String, BigDecimal> balances, double failureRate) {
         closeBook();
-        book = openBook(dataDir, balances);
+        dataSource = JdbcPaperBookDatabase.open(dataDir);
+        book = JdbcPaperBook.embedded(dataSource, balances);
         return new PaperExchange(book, Duration.ZERO, failureRate, Clock.systemUTC());
     }
 
