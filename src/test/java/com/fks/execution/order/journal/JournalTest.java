@@ -144,14 +144,9 @@ final class JournalTest {
     @Test
     void shouldRollToANewSegmentAndDeleteOnlyTheSegmentsTheViewHasTaken() throws IOException {
         // given four full segments and an empty active one
-        List<Long> ends = new ArrayList<>();
+        List<Long> ends;
         try (Journal journal = Journal.open(folder, 16, 0, e -> { })) {
-            for (String record : List.of("segment number one", "segment number two", "segment number three",
-                    "segment number four")) {
-                appendForced(journal, record);
-                ends.add(journal.end());
-                journal.rollIfFull();
-            }
+            ends = fourFullSegments(journal);
             assertThat(journal.segmentCount()).isEqualTo(5);
 
             // when the view has taken the first two and part of the third
@@ -173,14 +168,8 @@ final class JournalTest {
     @Test
     void shouldKeepTheNewestSegmentTheViewHasTakenAsAMargin() throws IOException {
         // given four full segments and an empty active one
-        List<Long> ends = new ArrayList<>();
         try (Journal journal = Journal.open(folder, 16, 0, e -> { })) {
-            for (String record : List.of("segment number one", "segment number two", "segment number three",
-                    "segment number four")) {
-                appendForced(journal, record);
-                ends.add(journal.end());
-                journal.rollIfFull();
-            }
+            List<Long> ends = fourFullSegments(journal);
             assertThat(journal.endOfSecondOldestSegment()).isEqualTo(ends.get(1));
 
             // when the view has taken the first three and part of the fourth
@@ -217,6 +206,18 @@ final class JournalTest {
         try (Journal journal = Journal.open(folder, 1 << 20, 0, e -> read.add(text(e)))) {
             assertThat(read).containsExactly("kept", "next");
         }
+    }
+
+    /** Four records of which each fills a 16-byte segment; returns where each segment ends. */
+    private static List<Long> fourFullSegments(Journal journal) throws IOException {
+        List<Long> ends = new ArrayList<>();
+        for (String record : List.of("segment number one", "segment number two", "segment number three",
+                "segment number four")) {
+            appendForced(journal, record);
+            ends.add(journal.end());
+            journal.rollIfFull();
+        }
+        return ends;
     }
 
     private static void appendForced(Journal journal, String... records) throws IOException {
