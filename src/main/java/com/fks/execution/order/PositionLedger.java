@@ -55,13 +55,6 @@ public final class PositionLedger {
         apply(book(after.exchange(), after.symbol(), after.strategy()), after.side(), delta, cost.max(BigDecimal.ZERO));
     }
 
-    /** A position carried over as the view computed it (quantity at its average price). */
-    public synchronized void seed(Position p) {
-        Book book = book(p.exchange(), p.symbol(), p.strategy());
-        book.quantity = p.quantity();
-        book.cost = p.averageEntryPrice() == null ? BigDecimal.ZERO : p.quantity().multiply(p.averageEntryPrice());
-    }
-
     /**
      * The positions of one exchange and symbol (all when {@code exchange} is null), with the open sells of
      * {@code openOrders} counted in: a copy, the ledger is left as it was.

@@ -265,11 +265,6 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Where the second-oldest segment starts: the oldest ends there (none: no segment can be deleted). */
-    public long endOfOldestSegment() {
-        Long second = segments.higherKey(segments.firstKey());
-        return second == null ? Long.MAX_VALUE : second;
-    }
-
     /** Where the second-oldest segment ends (Long.MAX_VALUE while there are fewer than three). */
     public long endOfSecondOldestSegment() {
         Long second = segments.higherKey(segments.firstKey());

@@ -5,7 +5,6 @@ import com.fks.execution.order.Order;
 import com.fks.execution.order.OrderHistory;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderUpdate;
-import com.fks.execution.order.Position;
 import com.fks.execution.order.PositionLedger;
 import com.fks.execution.order.StoreUnavailableException;
 import org.h2.mvstore.MVMap;
@@ -468,12 +467,6 @@ final class MapOrderView implements AutoCloseable {
         readable().ledger.forEachBook(into::restore);
     }
 
-    List<Position> positions() {
-        PositionLedger copy = new PositionLedger();
-        positions(copy);
-        return copy.positions(null, null, List.of());
-    }
-
     void states(BiConsumer<String, String> into) {
         readable().states.forEach(into);
     }
@@ -545,14 +538,11 @@ final class MapOrderView implements AutoCloseable {
         }
     }
 
-    /** Entries per map, for tests and the start-up log. */
+    /** Orders in the view (tests). */
     long orderCount() {
         return readable().orders.sizeAsLong();
     }
 
-    long alertIdCount() {
-        return readable().alertIds.sizeAsLong();
-    }
 
     @Override
     public void close() {
