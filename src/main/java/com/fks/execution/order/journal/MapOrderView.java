@@ -172,9 +172,14 @@ final class MapOrderView implements AutoCloseable {
 
         /** An accepted order's value ({@link OrderCodec}) and its entries beside: its place in time, its alert id. */
         void putAccepted(Order o, byte[] value) {
+            putOrder(o, value);
+            putAlertId(o.alertId(), o.orderId(), o.receivedAt().toEpochMilli());
+        }
+
+        /** A new order's value and its place in time, without its alert id (a take-over copies those apart). */
+        void putOrder(Order o, byte[] value) {
             orders.put(o.orderId(), value);
             byTime.put(timeKey(o.receivedAt().toEpochMilli(), o.orderId()), "");
-            putAlertId(o.alertId(), o.orderId(), o.receivedAt().toEpochMilli());
             if (o.status().isFinal()) {
                 open.remove(o.orderId());
             } else {

@@ -72,10 +72,8 @@ final class SqlViewImport {
                     String rows = stepRows.get(o.orderId());
                     String column = rs.getString(22);
                     String steps = (rows == null ? "" : rows) + (column == null ? "" : column);
-                    String alertId = o.alertId();
-                    maps.putAccepted(o, OrderCodec.encode(o, steps, rs.getString(23)));
-                    // putAccepted keys the alert id as the order's; the alert_ids table below says what de-duplicates.
-                    maps.alertIds.remove(alertId);
+                    // Its alert id is not put here: the alert_ids table below says what still de-duplicates.
+                    maps.putOrder(o, OrderCodec.encode(o, steps, rs.getString(23)));
                     if ((o.executedQuantity() != null && o.executedQuantity().signum() > 0)
                             || !o.status().isFinal()) {
                         maps.ledger.add(o);
