@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +61,8 @@ final class HostileInputFuzzTest {
     private final Map<String, AtomicInteger> answered = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> countedWithoutAnswer = new ConcurrentHashMap<>();
     private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    /** "status reason" of each case whose first sending got no answer, as its second sending was answered. */
+    private final List<String> lostAnswers = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void shouldSurviveTenThousandHostileRequestsWithNo5xxNoOrderAndEveryRequestCounted() throws Exception {
@@ -119,7 +122,18 @@ final class HostileInputFuzzTest {
             countedWithoutAnswer.forEach((k, v) -> expected.merge(k, (long) v.get(), Long::sum));
             Map<String, Long> counted = new TreeMap<>(ServiceRecords.webhookRequestsByStatusAndReason(
                     service.get("/metrics").body()));
-            assertThat(counted).isEqualTo(expected);
+            assertThat(lostAnswers).as("requests whose answer a closing connection lost (each sent again)")
+                    .hasSizeLessThanOrEqualTo(3);
+            Map<String, Long> seenButLost = new TreeMap<>();
+            counted.forEach((k, n) -> {
+                long over = n - expected.getOrDefault(k, 0L);
+                if (over != 0) {
+                    seenButLost.put(k, over);
+                }
+            });
+            assertThat(seenButLost).as("counted beyond the answers: only a lost request, once")
+                    .allSatisfy((k, over) -> assertThat(over).isBetween(1L, (long) Collections.frequency(lostAnswers, k)));
+            assertThat(counted.keySet()).containsAll(expected.keySet());
             assertThat(counted.keySet()).noneMatch(k -> k.startsWith("202") || k.startsWith("5"));
 
             // and no order exists, in the service's view or at the paper exchange
@@ -130,32 +144,55 @@ final class HostileInputFuzzTest {
             assertThat(ServiceRecords.paperFills(service.dataDir())).isEmpty();
 
             System.out.printf("hostile fuzz: %d requests (%d generated, %d raw, %d slow/huge) in %.1f s; "
-                            + "families %s; answers %s%n", sent, BULK_CASES, rawSent, sideJobs.size(),
-                    (System.nanoTime() - started) / 1e9, new TreeMap<>(families), expected);
+                            + "families %s; answers %s; answers lost and sent again %s%n", sent, BULK_CASES, rawSent,
+                    sideJobs.size(),
+                    (System.nanoTime() - started) / 1e9, new TreeMap<>(families), expected, lostAnswers);
             assertThat(sent).isGreaterThanOrEqualTo(10_000);
         }
     }
 
-    private void send(HttpClient http, ServiceProcess service, HostileBodies.Case c) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/webhook/tradingview"))
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()));
-        c.headers().forEach(request::header);
+    private void send(HttpClient http, ServiceProcess service, HostileBodies.Case c) throws InterruptedException {
         try {
-            // No resend on a lost answer: the first request may have been seen and counted, and a resend would
-            // be counted again. The service keeps a connection usable after every answer but a 413, so an
-            // answer can only be lost to the reset after refusing a body it did not read.
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(webhookRequest(service, c), HttpResponse.BodyHandlers.ofString());
             check("case " + c.index() + " (" + c.family() + ")", response.statusCode(), response.body(), true);
         } catch (IOException e) {
             if (c.body().length > MAX_BODY_BYTES) {
                 countedWithoutAnswer.computeIfAbsent("413 body_too_large", k -> new AtomicInteger()).incrementAndGet();
+            } else if (e instanceof HttpTimeoutException) {
+                failures.add("case " + c.index() + " (" + c.family() + "): no answer in 30 s");
             } else {
-                failures.add("case " + c.index() + " (" + c.family() + "): no answer: " + e);
+                resendLost(service, c, e);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A request on a kept-alive connection that the service closed at the same moment gets no answer, and the
+     * client cannot tell whether it was seen (HTTP/1.1 keep-alive, RFC 9112 section 9.3.1: a POST is not resent
+     * blindly). The case is sent once more on a new connection, which must be answered as any other; the lost
+     * request may have been counted under that answer or not at all, which the final count allows, one per loss.
+     */
+    private void resendLost(ServiceProcess service, HostileBodies.Case c, IOException lost) throws InterruptedException {
+        String what = "case " + c.index() + " (" + c.family() + ")";
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        try {
+            HttpResponse<String> response = fresh.send(webhookRequest(service, c), HttpResponse.BodyHandlers.ofString());
+            if (check(what + ", sent again after no answer (" + lost + ")", response.statusCode(), response.body(),
+                    true)) {
+                lostAnswers.add(response.statusCode() + " " + reasonOf(response.body()));
+            }
+        } catch (IOException e) {
+            failures.add(what + ": no answer, twice: " + lost + "; " + e);
+        }
+    }
+
+    private static HttpRequest webhookRequest(ServiceProcess service, HostileBodies.Case c) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/webhook/tradingview"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(c.body()));
+        c.headers().forEach(request::header);
+        return request.build();
     }
 
     /** Records an answer; an answer that is a 5xx, a 202, or (when expected) not the pipeline's is a failure. */
@@ -164,15 +201,7 @@ final class HostileInputFuzzTest {
             failures.add(what + ": answered " + status + " " + body);
             return false;
         }
-        String reason = null;
-        try {
-            JsonNode json = body == null ? null : MAPPER.readTree(body);
-            if (json != null && json.isObject()) {
-                reason = json.hasNonNull("reason") ? json.get("reason").asText() : json.path("status").asText(null);
-            }
-        } catch (IOException e) {
-            reason = null;
-        }
+        String reason = reasonOf(body);
         if (reason == null || !PIPELINE_REASONS.contains(reason)) {
             if (mustBePipeline) {
                 failures.add(what + ": not an answer of the webhook: " + status + " " + body);
@@ -184,6 +213,19 @@ final class HostileInputFuzzTest {
         }
         answered.computeIfAbsent(status + " " + reason, k -> new AtomicInteger()).incrementAndGet();
         return true;
+    }
+
+    /** The webhook's reason (or status) in an answer's JSON body; null when the body is not such an answer. */
+    private static String reasonOf(String body) {
+        try {
+            JsonNode json = body == null ? null : MAPPER.readTree(body);
+            if (json != null && json.isObject()) {
+                return json.hasNonNull("reason") ? json.get("reason").asText() : json.path("status").asText(null);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     /**
