@@ -68,6 +68,37 @@ final class DurableAcknowledgementTest {
         }
     }
 
+    @Test
+    void shouldForceThePaperExchangesBookFileEverySecondInsteadOfLeavingItToTheKernel() throws Exception {
+        ExternalCommand.require("strace", "strace");
+        try (ServiceProcess service = ServiceProcess.start(Map.of("DATA_DIR", tmp.resolve("data").toString()))) {
+            // given strace attached to every thread of the running service, naming the file of each descriptor
+            Path trace = tmp.resolve("trace");
+            Process strace = new ProcessBuilder("strace", "-f", "-qq", "-y", "-s", "4096", "-e",
+                    "trace=pwrite64,write,writev,fdatasync,fsync",
+                    "-o", trace.toString(), "-p", Long.toString(service.pid())).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("strace.out").toFile()).start();
+            waitForAttach(service, trace);
+
+            // when orders are filled by the paper exchange
+            for (int i = 0; i < 5; i++) {
+                assertThat(service.postWebhook(Alerts.valid(Alerts.uniqueId())).statusCode()).isEqualTo(202);
+            }
+
+            // then within a few seconds the paper book's file is forced (H2 by itself forces it only when it closes)
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            boolean forced = false;
+            while (!forced && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                forced = Files.readAllLines(trace).stream().anyMatch(l -> l.matches(
+                        ".*\\b(fsync|fdatasync)\\(\\d+<[^>]*paper-exchange\\.mv\\.db>\\).*= 0.*"));
+            }
+            strace.destroy();
+            assertThat(strace.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(forced).as("an fsync of paper-exchange.mv.db that returned 0, in %s", trace).isTrue();
+        }
+    }
+
     /** Sends alerts until one shows in the trace: strace is attached to every thread by then. */
     private static void waitForAttach(ServiceProcess service, Path trace) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

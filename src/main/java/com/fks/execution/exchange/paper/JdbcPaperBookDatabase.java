@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) whose every
- * commit reaches the file, so a fill survives a kill -9 like a real venue's record of it (it is not forced:
- * a simulated venue, off the webhook's path). Apart from the order view, which may lag, and from the order
+ * commit reaches the file, so a fill survives a kill -9 like a real venue's record of it (forced once a second by
+ * {@link JdbcPaperBook}, not at each commit: a simulated venue, off the webhook's path). Apart from the order view, which may lag, and from the order
  * journal, which is the service's own word. Its pool evicts dead connections as the store's does: the layering
  * lets the exchange's JDBC code, and only it, use the order store's JDBC helpers.
  *
