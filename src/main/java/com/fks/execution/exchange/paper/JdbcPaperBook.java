@@ -89,8 +89,8 @@ public final class JdbcPaperBook implements PaperBook {
     /**
      * H2 leaves the book's commits in the page cache, and the book writes more than the rest of DATA_DIR together
      * (about 15 KB per order at 500 orders/s, against 0.7 KB for the journal). Left to the kernel, those pages went
-     * to disk in bursts of a gigabyte or more, and the journal's forces, which every webhook waits for, waited
-     * behind them. Forced every second, they go in small steps.
+     * to disk in large bursts, and the journal's forces, which every webhook waits for, waited behind them
+     * (docs/benchmarks.md, "The paper book's file forced every second"). Forced every second, they go in small steps.
      */
     private static ScheduledExecutorService forceEverySecond(DataSource dataSource) {
         ScheduledExecutorService forcing = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -138,7 +138,13 @@ public final class JdbcPaperBook implements PaperBook {
     @Override
     public void close() {
         if (forcing != null) {
-            forcing.shutdownNow();
+            // Not shutdownNow: an interrupt during a sync would close H2's file channel under the writer.
+            forcing.shutdown();
+            try {
+                forcing.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         writer.close();
     }
