@@ -264,7 +264,6 @@ public final class Journal implements AutoCloseable {
         return segments.firstKey();
     }
 
-    /** Where the second-oldest segment starts: the oldest ends there (none: no segment can be deleted). */
     /** Where the second-oldest segment ends (Long.MAX_VALUE while there are fewer than three). */
     public long endOfSecondOldestSegment() {
         Long second = segments.higherKey(segments.firstKey());

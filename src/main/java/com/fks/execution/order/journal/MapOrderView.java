@@ -548,7 +548,6 @@ final class MapOrderView implements AutoCloseable {
         return readable().orders.sizeAsLong();
     }
 
-
     @Override
     public void close() {
         Maps m = maps;
