@@ -91,7 +91,8 @@ public final class Application implements AutoCloseable {
                 ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
                 : dataSource;
         this.paperBook = settings.database().isEmbedded()
-                ? JdbcPaperBook.embedded(paperDataSource, settings.paper().balances())
+                ? JdbcPaperBook.embedded(paperDataSource, settings.paper().balances(),
+                        JdbcPaperBookDatabase.logFolder(settings.dataDir()))
                 : JdbcPaperBook.shared(paperDataSource, settings.paper().balances());
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();

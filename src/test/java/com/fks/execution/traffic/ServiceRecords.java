@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.app.Main;
 import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.paper.JdbcPaperBook;
+import com.fks.execution.exchange.paper.JdbcPaperBookDatabase;
 import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.ServiceProcess;
-import org.h2.jdbcx.JdbcDataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -37,13 +38,14 @@ public final class ServiceRecords {
     private ServiceRecords() {
     }
 
-    /** The paper exchange's fills, read straight from its table; the service must be stopped or killed. */
+    /**
+     * The paper exchange's fills, from its book opened as the service opens it (its file, and the log of changes
+     * the file had not caught up with when the service stopped); the service must be stopped or killed.
+     */
     public static List<PaperBook.Fill> paperFills(Path dataDir) throws ExchangeException {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange") + ";FILE_LOCK=FILE");
-        ds.setUser("sa");
-        ds.setPassword("");
-        try (PaperBook book = new JdbcPaperBook(ds)) {
+        try (HikariDataSource ds = JdbcPaperBookDatabase.open(dataDir);
+             JdbcPaperBook book = JdbcPaperBook.embedded(ds, Map.of(), JdbcPaperBookDatabase.logFolder(dataDir))) {
+            book.open();
             return book.fills();
         }
     }

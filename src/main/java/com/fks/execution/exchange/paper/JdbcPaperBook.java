@@ -12,14 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,9 +54,21 @@ public final class JdbcPaperBook implements PaperBook {
     private static final int SCALE = 18;
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String ORDER_COLUMNS = "exchange_order_id, status, quantity, price";
-    private static final String INSERT_ORDER = "INSERT INTO paper_orders (client_order_id, exchange_order_id, "
-            + "symbol, side, order_type, quantity, price, filled_at, status, limit_price, stop_price, base_asset, "
-            + "quote_asset, locked_amount, placed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** An order's row, as placed: {@link #orderRow} gives its values in this order, {@link #ROW_TYPES} their types. */
+    private static final String ORDER_ROW = "client_order_id, exchange_order_id, symbol, side, order_type, quantity, "
+            + "price, filled_at, status, limit_price, stop_price, base_asset, quote_asset, locked_amount, placed_at";
+    private static final int[] ROW_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+            Types.DECIMAL, Types.DECIMAL, Types.BIGINT, Types.VARCHAR, Types.DECIMAL, Types.DECIMAL, Types.VARCHAR,
+            Types.VARCHAR, Types.DECIMAL, Types.BIGINT};
+    private static final String ROW_MARKS = String.join(", ", java.util.Collections.nCopies(ROW_TYPES.length, "?"));
+    private static final String INSERT_ORDER = "INSERT INTO paper_orders (" + ORDER_ROW + ") VALUES (" + ROW_MARKS + ")";
+    /** A placed order replayed from the log: the whole row, over whatever the file kept of it. */
+    private static final String MERGE_ORDER = "MERGE INTO paper_orders (" + ORDER_ROW + ") KEY (client_order_id) "
+            + "VALUES (" + ROW_MARKS + ")";
+    /** Ends a resting order, only if it still rests: {status, price, filled at, client order id}. */
+    private static final String END_ORDER = "UPDATE paper_orders SET status = ?, price = ?, filled_at = ? "
+            + "WHERE client_order_id = ? AND status = 'OPEN'";
+    private static final int[] END_TYPES = {Types.VARCHAR, Types.DECIMAL, Types.BIGINT, Types.VARCHAR};
 
     /** A place that the balance refused: nothing was written. */
     private record Refusal(String asset, BigDecimal needed, BigDecimal free) {
@@ -63,6 +78,8 @@ public final class JdbcPaperBook implements PaperBook {
     private final Map<String, BigDecimal> startingBalances;
     /** The embedded book's balances; null when they are rows (a book replicas share). */
     private final MemoryBalances memory;
+    /** The embedded book's log of changes, which its H2 file catches up with at checkpoints; null when shared. */
+    private final PaperBookLog changes;
     private final GroupCommitWriter writer;
     /** The book's places, run together for each group of the writer (in memory or in rows). */
     private final GroupCommitWriter.Batch<NewOrder, Object> placing;
@@ -74,38 +91,45 @@ public final class JdbcPaperBook implements PaperBook {
 
     /** A book read without an account (tests that read the fills): every balance starts at zero, kept in rows. */
     public JdbcPaperBook(DataSource dataSource) {
-        this(dataSource, Map.of(), false);
+        this(dataSource, Map.of(), null, null);
     }
 
-    private JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances, boolean embedded) {
+    private JdbcPaperBook(DataSource dataSource, Map<String, BigDecimal> startingBalances, Path logFolder,
+                          Duration checkpointEvery) {
+        boolean embedded = logFolder != null;
         this.dataSource = dataSource;
         this.startingBalances = Map.copyOf(startingBalances);
         this.memory = embedded ? new MemoryBalances(startingBalances) : null;
-        this.writer = new GroupCommitWriter(embedded ? memory.watching(dataSource) : dataSource, "paper-writer");
+        this.changes = embedded ? new PaperBookLog(logFolder) : null;
+        this.writer = new GroupCommitWriter(embedded ? new WatchedTransactions(dataSource, memory, changes) : dataSource,
+                "paper-writer");
         this.placing = embedded ? this::placeAll : this::placeAllShared;
-        this.forcing = embedded ? forceEverySecond(dataSource) : null;
+        this.forcing = embedded ? checkpointEvery(checkpointEvery, dataSource, changes) : null;
     }
 
     /**
-     * H2 leaves the book's commits in the page cache, and the book writes more than the rest of DATA_DIR together
-     * (about 15 KB per order at 500 orders/s, against 0.7 KB for the journal). Left to the kernel, those pages went
-     * to disk in large bursts, and the journal's forces, which every webhook waits for, waited behind them
-     * (docs/benchmarks.md, "The paper book's file forced every second"). Forced every second, they go in small steps.
+     * H2 keeps the book's commits in memory (its log has them on disk) and writes them to its file at checkpoints.
+     * Left to the kernel, the file's pages went to disk in large bursts, and the journal's forces, which every
+     * webhook waits for, waited behind them (docs/benchmarks.md, "The paper book's file forced every second").
+     * Checkpointed and forced every second, they go in small steps, and the log's older segments can go.
      */
-    private static ScheduledExecutorService forceEverySecond(DataSource dataSource) {
+    private static ScheduledExecutorService checkpointEvery(Duration period, DataSource dataSource,
+                                                            PaperBookLog changes) {
         ScheduledExecutorService forcing = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "paper-book-force");
             t.setDaemon(true);
             return t;
         });
         forcing.scheduleWithFixedDelay(() -> {
+            long committed = changes.committedEnd();
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("CHECKPOINT SYNC");
+                changes.checkpointed(committed);
             } catch (SQLException | RuntimeException e) {
                 // a full disk or a closed book: the writer reports it on the next order; try again in a second
                 log.debug("paper exchange: forcing its book's file failed: {}", e.toString());
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         return forcing;
     }
 
@@ -113,9 +137,17 @@ public final class JdbcPaperBook implements PaperBook {
      * The book of one process (the embedded store's H2 file, which no other process opens): balances in memory.
      *
      * @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset
+     * @param logFolder        the book's log of changes ({@link JdbcPaperBookDatabase#logFolder})
      */
-    public static JdbcPaperBook embedded(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
-        return new JdbcPaperBook(dataSource, startingBalances, true);
+    public static JdbcPaperBook embedded(DataSource dataSource, Map<String, BigDecimal> startingBalances,
+                                         Path logFolder) {
+        return new JdbcPaperBook(dataSource, startingBalances, logFolder, Duration.ofSeconds(1));
+    }
+
+    /** As {@link #embedded(DataSource, Map, Path)}, checkpointed at another pace (tests that crash between). */
+    static JdbcPaperBook embedded(DataSource dataSource, Map<String, BigDecimal> startingBalances, Path logFolder,
+                                  Duration checkpointEvery) {
+        return new JdbcPaperBook(dataSource, startingBalances, logFolder, checkpointEvery);
     }
 
     /**
@@ -124,7 +156,7 @@ public final class JdbcPaperBook implements PaperBook {
      * @param startingBalances PAPER_BALANCES: what the account held before its first fill, by asset
      */
     public static JdbcPaperBook shared(DataSource dataSource, Map<String, BigDecimal> startingBalances) {
-        return new JdbcPaperBook(dataSource, startingBalances, false);
+        return new JdbcPaperBook(dataSource, startingBalances, null, null);
     }
 
     /**
@@ -147,6 +179,9 @@ public final class JdbcPaperBook implements PaperBook {
             }
         }
         writer.close();
+        if (changes != null) {
+            changes.close();
+        }
     }
 
     @Override
@@ -181,7 +216,7 @@ public final class JdbcPaperBook implements PaperBook {
             return new Refusal(neededAsset, needed, free);
         }
         try (PreparedStatement ps = c.prepareStatement(INSERT_ORDER)) {
-            bindOrder(ps, order, needed);
+            bindRow(ps, orderRow(order, needed));
             ps.executeUpdate();
         }
         return moveFor(c, order, needed);
@@ -318,8 +353,12 @@ public final class JdbcPaperBook implements PaperBook {
                     results.add(new Refusal(neededAsset, needed, free));
                     continue;
                 }
-                bindOrder(insert, order, needed);
+                Object[] row = orderRow(order, needed);
+                bindRow(insert, row);
                 insert.addBatch();
+                if (changes != null) {
+                    changes.placed(row);
+                }
                 inserting = true;
                 ExchangeOrder placed = balances.place(order, needed);
                 // A second place of the same client order id in this group returns the first, as a lookup would.
@@ -346,27 +385,47 @@ public final class JdbcPaperBook implements PaperBook {
                 amount(order.fillPrice() != null ? order.fillPrice() : order.request().limitPrice()));
     }
 
-    private static void bindOrder(PreparedStatement ps, NewOrder order, BigDecimal needed) throws SQLException {
+    /** The values of {@link #ORDER_ROW} for an order placed now: filled at once, or resting with what it locks. */
+    private static Object[] orderRow(NewOrder order, BigDecimal needed) {
         boolean fillsNow = order.fillPrice() != null;
-        ps.setString(1, order.request().clientOrderId());
-        ps.setString(2, order.exchangeOrderId());
-        ps.setString(3, order.request().symbol());
-        ps.setString(4, order.request().side().name());
-        ps.setString(5, order.request().type().name());
-        ps.setBigDecimal(6, order.quantity());
-        ps.setBigDecimal(7, order.fillPrice());
-        if (fillsNow) {
-            ps.setLong(8, order.at().toEpochMilli());
-        } else {
-            ps.setNull(8, Types.BIGINT);
+        Long placedAt = order.at().toEpochMilli();
+        return new Object[] {order.request().clientOrderId(), order.exchangeOrderId(), order.request().symbol(),
+                order.request().side().name(), order.request().type().name(), order.quantity(), order.fillPrice(),
+                fillsNow ? placedAt : null,
+                fillsNow ? ExchangeOrderStatus.FILLED.name() : ExchangeOrderStatus.OPEN.name(),
+                order.request().limitPrice(), order.request().stopPrice(), order.assets().base(),
+                order.assets().quote(), fillsNow ? null : needed, placedAt};
+    }
+
+    /** Binds values (String, BigDecimal, Long or null) to the parameters from 1, each null as its column's type. */
+    private static void bind(PreparedStatement ps, Object[] values, int[] types) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            if (value == null) {
+                ps.setNull(i + 1, types[i]);
+            } else if (value instanceof BigDecimal decimal) {
+                ps.setBigDecimal(i + 1, decimal);
+            } else if (value instanceof Long number) {
+                ps.setLong(i + 1, number);
+            } else {
+                ps.setString(i + 1, (String) value);
+            }
         }
-        ps.setString(9, fillsNow ? ExchangeOrderStatus.FILLED.name() : ExchangeOrderStatus.OPEN.name());
-        ps.setBigDecimal(10, order.request().limitPrice());
-        ps.setBigDecimal(11, order.request().stopPrice());
-        ps.setString(12, order.assets().base());
-        ps.setString(13, order.assets().quote());
-        ps.setBigDecimal(14, fillsNow ? null : needed);
-        ps.setLong(15, order.at().toEpochMilli());
+    }
+
+    private static void bindRow(PreparedStatement ps, Object[] row) throws SQLException {
+        if (row.length != ROW_TYPES.length) {
+            throw new SQLException("a paper order row of " + row.length + " values");
+        }
+        bind(ps, row, ROW_TYPES);
+    }
+
+    /** Binds {@link #END_ORDER}: {status, price, filled at, client order id}. */
+    private static void bindEnd(PreparedStatement ps, Object[] ending) throws SQLException {
+        if (ending.length != END_TYPES.length) {
+            throw new SQLException("a paper order end of " + ending.length + " values");
+        }
+        bind(ps, ending, END_TYPES);
     }
 
     /** Moves the balances of an order just written (a fill trades, a resting order locks); returns it as written. */
@@ -424,22 +483,18 @@ public final class JdbcPaperBook implements PaperBook {
         if (memory == null) {
             lockBalances(c, base, quote);
         }
+        Object[] ending = {price == null ? ExchangeOrderStatus.CANCELED.name() : ExchangeOrderStatus.FILLED.name(),
+                price, price == null ? null : Long.valueOf(at.toEpochMilli()), clientOrderId};
         int ended;
-        try (PreparedStatement ps = c.prepareStatement("UPDATE paper_orders SET status = ?, price = ?, filled_at = ? "
-                + "WHERE client_order_id = ? AND status = ?")) {
-            ps.setString(1, price == null ? ExchangeOrderStatus.CANCELED.name() : ExchangeOrderStatus.FILLED.name());
-            ps.setBigDecimal(2, price);
-            if (price == null) {
-                ps.setNull(3, Types.BIGINT);
-            } else {
-                ps.setLong(3, at.toEpochMilli());
-            }
-            ps.setString(4, clientOrderId);
-            ps.setString(5, ExchangeOrderStatus.OPEN.name());
+        try (PreparedStatement ps = c.prepareStatement(END_ORDER)) {
+            bindEnd(ps, ending);
             ended = ps.executeUpdate();
         }
         // Another replica's fill or cancel got there first (read before it committed): it moved the balances.
         if (ended == 1) {
+            if (changes != null) {
+                changes.ended(ending);
+            }
             move(c, side == Side.BUY ? quote : base, BigDecimal.ZERO, locked.negate());
             if (price != null) {
                 trade(c, side, base, quote, quantity, price);
@@ -766,13 +821,63 @@ public final class JdbcPaperBook implements PaperBook {
             try {
                 JdbcPaperBookDatabase.ensureSchema(dataSource);
                 if (memory != null) {
+                    long replayed = replayLog();
                     JdbcPaperBookDatabase.ensureCarry(dataSource);
                     memory.open(dataSource);
+                    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                        s.execute("CHECKPOINT SYNC");
+                    }
+                    changes.startAfterReplay();
+                    if (replayed > 0) {
+                        log.info("paper exchange: {} changes replayed from its log into its book",
+                                replayed);
+                    }
                 }
             } catch (SQLException e) {
                 throw unavailable(e);
+            } catch (IOException | RuntimeException e) {
+                throw ExchangeException.unavailable("paper exchange: its log cannot be replayed: " + e.getMessage(), e);
             }
             schemaReady = true;
+        }
+    }
+
+    /**
+     * Hands every change in the log to the book, in one transaction (a placed order as its whole row, an end only
+     * to an order still resting); returns how many there were. What the file already held is written again as it
+     * was.
+     */
+    private long replayLog() throws SQLException, IOException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement merge = c.prepareStatement(MERGE_ORDER);
+             PreparedStatement end = c.prepareStatement(END_ORDER)) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                long replayed = changes.open((kind, values) -> {
+                    try {
+                        if (kind == PaperBookLog.PLACED) {
+                            bindRow(merge, values);
+                            merge.executeUpdate();
+                        } else if (kind == PaperBookLog.ENDED) {
+                            bindEnd(end, values);
+                            end.executeUpdate();
+                        } else {
+                            throw new IOException("a paper book log change of unknown kind " + kind);
+                        }
+                    } catch (SQLException e) {
+                        throw new IOException("replaying a change failed: " + e.getMessage(), e);
+                    }
+                });
+                c.commit();
+                return replayed;
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                changes.close();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         }
     }
 

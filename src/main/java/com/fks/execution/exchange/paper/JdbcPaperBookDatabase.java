@@ -14,11 +14,13 @@ import java.sql.Statement;
 import java.util.List;
 
 /**
- * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) whose every
- * commit reaches the file, so a fill survives a kill -9 like a real venue's record of it (forced once a second by
- * {@link JdbcPaperBook}, not at each commit: a simulated venue, off the webhook's path). Apart from the order view, which may lag, and from the order
- * journal, which is the service's own word. Its pool evicts dead connections as the store's does: the layering
- * lets the exchange's JDBC code, and only it, use the order store's JDBC helpers.
+ * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) that keeps its
+ * commits in memory and writes them at checkpoints, once a second ({@link JdbcPaperBook}), and a log of the book's
+ * changes beside it (DATA_DIR/paper-exchange-log, {@link PaperBookLog}) that each commit reaches first, so a fill
+ * survives a kill -9 like a real venue's record of it (forced once a second, not at each commit: a simulated venue,
+ * off the webhook's path). Apart from the order view, which may lag, and from the order journal, which is the
+ * service's own word. Its pool evicts dead connections as the store's does: the layering lets the exchange's JDBC
+ * code, and only it, use the order store's JDBC helpers.
  *
  * <p>The book's schema is its own, on H2 and on PostgreSQL alike (where the store's first migration made
  * paper_orders as fills only): {@link #ensureSchema} brings a book of any earlier version up to date in place.
@@ -62,12 +64,20 @@ public final class JdbcPaperBookDatabase {
     private JdbcPaperBookDatabase() {
     }
 
-    /** Opens (creating or upgrading) the book under {@code dataDir}. */
+    /** The embedded book's log of changes under {@code dataDir}: what {@link JdbcPaperBook#embedded} needs. */
+    public static Path logFolder(Path dataDir) {
+        return dataDir.resolve("paper-exchange-log");
+    }
+
+    /**
+     * Opens (creating or upgrading) the book's file under {@code dataDir}; the book replays its log into it when
+     * it opens ({@link JdbcPaperBook#open}).
+     */
     public static HikariDataSource open(Path dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("fks-paper-book");
         config.setJdbcUrl("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("paper-exchange")
-                + ";WRITE_DELAY=0;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;CACHE_SIZE=2048");
+                + ";WRITE_DELAY=1000;FILE_LOCK=FILE;LOCK_TIMEOUT=5000;CACHE_SIZE=2048");
         config.setUsername("sa");
         config.setPassword("");
         config.setMaximumPoolSize(4);

@@ -1,20 +1,15 @@
 package com.fks.execution.exchange.paper;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * The balances of the embedded book (one process owns its H2 file), kept in memory instead of in rows: a fill
@@ -25,14 +20,14 @@ import java.util.logging.Logger;
  * <p>A write's moves are pending until its transaction commits: only then do they count for the reads and for
  * the next transaction; a rollback drops them (the writer runs a failed group again, write by write, from
  * scratch), and a commit that failed, whose outcome is unknown, makes the balances be worked out again from the
- * book before the next write. The writer learns how each transaction ended through {@link #watching}.
+ * book before the next write. The writer learns how each transaction ended through {@link WatchedTransactions}.
  *
  * <p>A book an earlier version kept with balance rows (paper_balances: running sums written with each order)
  * is taken over once, in one transaction: what a row holds beyond what the orders say (nothing, unless an
  * amount had more than 18 decimals and was rounded differently) goes to paper_balance_carry, and the rows are
  * deleted, so the book opens with the balances it had.
  */
-final class MemoryBalances {
+final class MemoryBalances implements WatchedTransactions.Listener {
     /** Amounts are kept as DECIMAL(38, 18), and H2 rounds a longer one half up as it stores it. */
     private static final int SCALE = 18;
 
@@ -131,7 +126,8 @@ final class MemoryBalances {
         }
     }
 
-    private void transactionBegins() {
+    @Override
+    public void begins() {
         if (!pending.isEmpty()) {
             // The last transaction ended without a word (its connection closed): whether it committed is unknown.
             pending.clear();
@@ -140,7 +136,8 @@ final class MemoryBalances {
         loadedInTransaction = false;
     }
 
-    private void committed() {
+    @Override
+    public void committed() {
         synchronized (committed) {
             pending.forEach((asset, moved) -> committed.merge(asset, moved, Moved::plus));
         }
@@ -148,7 +145,8 @@ final class MemoryBalances {
         loadedInTransaction = false;
     }
 
-    private void rolledBack() {
+    @Override
+    public void rolledBack() {
         pending.clear();
         if (loadedInTransaction) {
             stale = true;
@@ -156,7 +154,8 @@ final class MemoryBalances {
         loadedInTransaction = false;
     }
 
-    private void outcomeUnknown() {
+    @Override
+    public void outcomeUnknown() {
         pending.clear();
         stale = true;
         loadedInTransaction = false;
@@ -233,90 +232,5 @@ final class MemoryBalances {
             }
         }
         return rows;
-    }
-
-    /**
-     * The book's data source as its writer must use it: each connection tells these balances when its
-     * transaction commits, rolls back or fails to commit.
-     */
-    DataSource watching(DataSource book) {
-        return new Watching(book);
-    }
-
-    private final class Watching implements DataSource {
-        private final DataSource book;
-
-        Watching(DataSource book) {
-            this.book = book;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return watch(book.getConnection());
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            return watch(book.getConnection(username, password));
-        }
-
-        private Connection watch(Connection connection) {
-            transactionBegins();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                        boolean ends = args == null && (method.getName().equals("commit")
-                                || method.getName().equals("rollback"));
-                        Object result;
-                        try {
-                            result = method.invoke(connection, args);
-                        } catch (InvocationTargetException e) {
-                            if (ends) {
-                                outcomeUnknown();
-                            }
-                            throw e.getCause();
-                        }
-                        if (ends && method.getName().equals("commit")) {
-                            committed();
-                        } else if (ends) {
-                            rolledBack();
-                        }
-                        return result;
-                    });
-        }
-
-        @Override
-        public PrintWriter getLogWriter() throws SQLException {
-            return book.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) throws SQLException {
-            book.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws SQLException {
-            book.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws SQLException {
-            return book.getLoginTimeout();
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            return book.getParentLogger();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            return book.unwrap(type);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) throws SQLException {
-            return book.isWrapperFor(type);
-        }
     }
 }

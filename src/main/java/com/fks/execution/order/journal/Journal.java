@@ -313,9 +313,14 @@ public final class Journal implements AutoCloseable {
         if (end - activeBase < segmentBytes) {
             return false;
         }
+        roll();
+        return true;
+    }
+
+    /** Starts a new segment now (its predecessor forced first), so that every record so far can be deleted. */
+    public void roll() throws IOException {
         active.force(true);
         startSegment(end);
-        return true;
     }
 
     /** Deletes every segment that ends at or before {@code projected}, never the active one; returns how many. */

@@ -84,7 +84,8 @@ final class JdbcPaperBookDatabaseTest {
 
         // when the book opens it
         try (HikariDataSource book = JdbcPaperBookDatabase.open(dataDir)) {
-            thenTheBookIsUpToDate(JdbcPaperBook.embedded(book, Map.of("USDT", new BigDecimal("1000"))));
+            thenTheBookIsUpToDate(JdbcPaperBook.embedded(book, Map.of("USDT", new BigDecimal("1000")),
+                    JdbcPaperBookDatabase.logFolder(dataDir)));
         }
     }
 

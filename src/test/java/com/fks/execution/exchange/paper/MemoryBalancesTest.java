@@ -59,6 +59,12 @@ final class MemoryBalancesTest {
         return dataSource;
     }
 
+    /** The embedded book on the file, with its log beside it, and this much USDT. */
+    private JdbcPaperBook embedded(HikariDataSource file, String usdt) {
+        return JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal(usdt)),
+                JdbcPaperBookDatabase.logFolder(dataDir));
+    }
+
     private PaperExchange paper(PaperBook book) {
         opened.add(book);
         return new PaperExchange(book, Duration.ZERO, 0, Clock.systemUTC());
@@ -124,7 +130,7 @@ final class MemoryBalancesTest {
     void shouldWriteNoBalanceRowForTheFillsOfTheEmbeddedBook() throws Exception {
         // given
         HikariDataSource file = openFile();
-        PaperExchange paper = paper(JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000"))));
+        PaperExchange paper = paper(embedded(file, "100000"));
 
         // when
         trade(paper);
@@ -139,7 +145,7 @@ final class MemoryBalancesTest {
     void shouldOpenAfterAKillWithTheBalancesAndRestingOrdersItHad() throws Exception {
         // given an embedded book that traded, then died without closing (H2 shut down as a kill -9 leaves it)
         HikariDataSource file = openFile();
-        PaperBook first = JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000")));
+        PaperBook first = embedded(file, "100000");
         PaperExchange before = paper(first);
         trade(before);
         Map<String, BigDecimal> had = freeBalances(before);
@@ -148,9 +154,10 @@ final class MemoryBalancesTest {
         } catch (SQLException expected) {
             // the database closes under the statement
         }
+        first.close(); // its log's lock goes with the process
 
         // when the book opens again, worked out from its orders alone
-        PaperBook second = JdbcPaperBook.embedded(openFile(), Map.of("USDT", new BigDecimal("100000")));
+        PaperBook second = embedded(openFile(), "100000");
         PaperExchange after = paper(second);
 
         // then it has what it had, and its resting take-profit still locks its BTC until it fills
@@ -176,12 +183,13 @@ final class MemoryBalancesTest {
         assertThat(count(file, "SELECT COUNT(*) FROM paper_balances")).isEqualTo(3);
 
         // when the embedded book opens it, twice
-        JdbcPaperBook taking = JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000")));
+        JdbcPaperBook taking = embedded(file, "100000");
         taking.open();
         long rowsAfterOpening = count(file, "SELECT COUNT(*) FROM paper_balances");
         PaperExchange taken = paper(taking);
         Map<String, BigDecimal> takenOver = freeBalances(taken);
-        PaperExchange reopened = paper(JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("100000"))));
+        taking.close(); // one book at a time owns its log
+        PaperExchange reopened = paper(embedded(file, "100000"));
 
         // then the rows are taken over as it opens, and the balances are the ones they said, to the last decimal
         assertThat(rowsAfterOpening).isZero();
@@ -196,7 +204,7 @@ final class MemoryBalancesTest {
     @Test
     void shouldFillExactlyOneOfConcurrentBuysTheAccountCanPayForOnce() throws Exception {
         // given 100 USDT and a price of 100
-        PaperExchange paper = paper(JdbcPaperBook.embedded(openFile(), Map.of("USDT", new BigDecimal("100"))));
+        PaperExchange paper = paper(embedded(openFile(), "100"));
         paper.observePrice("BTCUSDT", new BigDecimal("100"));
 
         // when 16 buys of 1 BTC come at once
@@ -232,7 +240,7 @@ final class MemoryBalancesTest {
     void shouldPlaceAClientOrderIdSentManyTimesAtOnceOnce() throws Exception {
         // given
         HikariDataSource file = openFile();
-        PaperExchange paper = paper(JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("1000"))));
+        PaperExchange paper = paper(embedded(file, "1000"));
         paper.observePrice("BTCUSDT", new BigDecimal("100"));
         OrderRequest buy = market("BTCUSDT", Side.BUY, "1");
 
@@ -262,7 +270,7 @@ final class MemoryBalancesTest {
     void shouldCountOnlyTheWritesThatCommitWhenAGroupRollsBack() throws Exception {
         // given a resting order whose row a test connection holds, so that cancelling it holds the writer
         HikariDataSource file = openFile();
-        PaperBook book = JdbcPaperBook.embedded(file, Map.of("USDT", new BigDecimal("1000")));
+        PaperBook book = embedded(file, "1000");
         PaperExchange paper = paper(book);
         paper.observePrice("BTCUSDT", new BigDecimal("100"));
         OrderRequest resting = limit("BTCUSDT", Side.BUY, "1", "50");

@@ -51,7 +51,7 @@ final class PaperExchangeTest {
     private PaperExchange open(Map<String, BigDecimal> balances, double failureRate) {
         closeBook();
         dataSource = JdbcPaperBookDatabase.open(dataDir);
-        book = JdbcPaperBook.embedded(dataSource, balances);
+        book = JdbcPaperBook.embedded(dataSource, balances, JdbcPaperBookDatabase.logFolder(dataDir));
         return new PaperExchange(book, Duration.ZERO, failureRate, Clock.systemUTC());
     }
 
