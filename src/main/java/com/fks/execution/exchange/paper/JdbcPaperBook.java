@@ -79,7 +79,7 @@ public final class JdbcPaperBook implements PaperBook {
     /** The embedded book's balances; null when they are rows (a book replicas share). */
     private final MemoryBalances memory;
     /** The embedded book's log of changes, which its H2 file catches up with at checkpoints; null when shared. */
-    private final PaperBookLog changes;
+    private final JdbcPaperBookLog changes;
     private final GroupCommitWriter writer;
     /** The book's places, run together for each group of the writer (in memory or in rows). */
     private final GroupCommitWriter.Batch<NewOrder, Object> placing;
@@ -100,7 +100,7 @@ public final class JdbcPaperBook implements PaperBook {
         this.dataSource = dataSource;
         this.startingBalances = Map.copyOf(startingBalances);
         this.memory = embedded ? new MemoryBalances(startingBalances) : null;
-        this.changes = embedded ? new PaperBookLog(logFolder) : null;
+        this.changes = embedded ? new JdbcPaperBookLog(logFolder) : null;
         this.writer = new GroupCommitWriter(embedded ? new WatchedTransactions(dataSource, memory, changes) : dataSource,
                 "paper-writer");
         this.placing = embedded ? this::placeAll : this::placeAllShared;
@@ -114,7 +114,7 @@ public final class JdbcPaperBook implements PaperBook {
      * Checkpointed and forced every second, they go in small steps, and the log's older segments can go.
      */
     private static ScheduledExecutorService checkpointEvery(Duration period, DataSource dataSource,
-                                                            PaperBookLog changes) {
+                                                            JdbcPaperBookLog changes) {
         ScheduledExecutorService forcing = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "paper-book-force");
             t.setDaemon(true);
@@ -179,6 +179,10 @@ public final class JdbcPaperBook implements PaperBook {
             }
         }
         writer.close();
+        closeLog();
+    }
+
+    private void closeLog() {
         if (changes != null) {
             changes.close();
         }
@@ -834,8 +838,10 @@ public final class JdbcPaperBook implements PaperBook {
                     }
                 }
             } catch (SQLException e) {
+                closeLog(); // the next call opens it again, and replays it again
                 throw unavailable(e);
             } catch (IOException | RuntimeException e) {
+                closeLog();
                 throw ExchangeException.unavailable("paper exchange: its log cannot be replayed: " + e.getMessage(), e);
             }
             schemaReady = true;
@@ -856,10 +862,10 @@ public final class JdbcPaperBook implements PaperBook {
             try {
                 long replayed = changes.open((kind, values) -> {
                     try {
-                        if (kind == PaperBookLog.PLACED) {
+                        if (kind == JdbcPaperBookLog.PLACED) {
                             bindRow(merge, values);
                             merge.executeUpdate();
-                        } else if (kind == PaperBookLog.ENDED) {
+                        } else if (kind == JdbcPaperBookLog.ENDED) {
                             bindEnd(end, values);
                             end.executeUpdate();
                         } else {
@@ -873,7 +879,6 @@ public final class JdbcPaperBook implements PaperBook {
                 return replayed;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
-                changes.close();
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) that keeps its
  * commits in memory and writes them at checkpoints, once a second ({@link JdbcPaperBook}), and a log of the book's
- * changes beside it (DATA_DIR/paper-exchange-log, {@link PaperBookLog}) that each commit reaches first, so a fill
+ * changes beside it (DATA_DIR/paper-exchange-log, {@link JdbcPaperBookLog}) that each commit reaches first, so a fill
  * survives a kill -9 like a real venue's record of it (forced once a second, not at each commit: a simulated venue,
  * off the webhook's path). Apart from the order view, which may lag, and from the order journal, which is the
  * service's own word. Its pool evicts dead connections as the store's does: the layering lets the exchange's JDBC

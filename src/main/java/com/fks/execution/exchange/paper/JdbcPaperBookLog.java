@@ -32,8 +32,8 @@ import java.nio.file.Path;
  * <p>The writer's thread stages and appends ({@link WatchedTransactions.Listener}); the forcing thread reads
  * {@link #committedEnd} before a checkpoint and reports it after.
  */
-final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(PaperBookLog.class);
+final class JdbcPaperBookLog implements WatchedTransactions.Listener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JdbcPaperBookLog.class);
     /** Small: everything in the active segment is replayed at the next opening. */
     static final long SEGMENT_BYTES = 1024 * 1024;
     static final byte PLACED = 1;
@@ -60,7 +60,7 @@ final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable 
     /** Every record before this position is in the H2 file, forced. */
     private volatile long checkpointed;
 
-    PaperBookLog(Path folder) {
+    JdbcPaperBookLog(Path folder) {
         this.folder = folder;
     }
 

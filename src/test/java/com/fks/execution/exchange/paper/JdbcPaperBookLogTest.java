@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * crash must not take is in the log. Each test crashes the book before any checkpoint (H2's SHUTDOWN IMMEDIATELY
  * drops what it had not written, as a kill -9 does) and opens it again.
  */
-final class PaperBookLogTest {
+final class JdbcPaperBookLogTest {
     /** No checkpoint in the test's time: only the log holds the orders placed after the book opened. */
     private static final Duration NEVER = Duration.ofHours(1);
 
