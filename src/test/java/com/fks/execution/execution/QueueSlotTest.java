@@ -6,16 +6,15 @@ import com.fks.execution.testexchange.BinanceTestExchange;
 import com.fks.execution.testexchange.Faults;
 import com.fks.execution.testsupport.Alerts;
 import com.fks.execution.testsupport.BinanceBackedServices;
-import com.fks.execution.testsupport.ExternalCommand;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
+import com.fks.execution.testsupport.Tmpfs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -149,7 +147,8 @@ final class QueueSlotTest {
 
     @Test
     void shouldGiveTheSlotBackWhenTheStoreFails() throws Exception {
-        Path disk = mountTmpfs();
+        Tmpfs tmpfs = Tmpfs.mount(tmp, "4m", "QueueSlotTest");
+        Path disk = tmpfs.root();
         Path filler = disk.resolve("filler");
         try {
             // A larger queue here: the journal can still take records into a block its file already has, and
@@ -164,7 +163,7 @@ final class QueueSlotTest {
             }
             awaitAll(service, before, "FILLED");
 
-            fill(filler);
+            Tmpfs.fill(filler);
             int refused = 0;
             List<String> acceptedOnTheFullDisk = new ArrayList<>();
             for (int i = 0; i < 80 && refused < CAPACITY * WAVES; i++) {
@@ -194,35 +193,8 @@ final class QueueSlotTest {
             assertQueueEmpty(service);
         } finally {
             venue.closeServices();
-            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+            tmpfs.close();
         }
     }
 
-    /** A 4 MB tmpfs of the test's own for DATA_DIR (root, as in CI), to fill until ENOSPC. */
-    private Path mountTmpfs() throws IOException {
-        if (!"0".equals(ExternalCommand.run(tmp, Duration.ofSeconds(5), "id", "-u").output().trim())) {
-            fail("the store-failure case mounts a tmpfs for DATA_DIR and must run as root (CI does)");
-        }
-        Path disk = Files.createDirectories(tmp.resolve("disk"));
-        ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
-                disk.toString()).assertSuccess("mount a 4 MB tmpfs");
-        return disk;
-    }
-
-    /** Writes to {@code filler} until the file system has no byte left. */
-    private static void fill(Path filler) throws IOException {
-        for (int block : new int[] {64 * 1024, 512}) {
-            try (OutputStream out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND)) {
-                while (true) {
-                    out.write(new byte[block]);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                if (!String.valueOf(e.getMessage()).contains("No space left")) {
-                    throw e;
-                }
-            }
-        }
-    }
 }

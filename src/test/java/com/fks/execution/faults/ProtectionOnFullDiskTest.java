@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.testexchange.BinanceTestExchange;
 import com.fks.execution.testsupport.Alerts;
 import com.fks.execution.testsupport.BinanceBackedServices;
-import com.fks.execution.testsupport.ExternalCommand;
 import com.fks.execution.testsupport.InProcessService;
 import com.fks.execution.testsupport.ServiceProcess;
+import com.fks.execution.testsupport.Tmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -40,12 +38,8 @@ final class ProtectionOnFullDiskTest {
 
     @Test
     void shouldProtectTheEntryOnceAfterTheDiskIsMended() throws Exception {
-        if (!"0".equals(ExternalCommand.run(tmp, Duration.ofSeconds(5), "id", "-u").output().trim())) {
-            fail("ProtectionOnFullDiskTest mounts a tmpfs for DATA_DIR and must run as root (CI does)");
-        }
-        Path disk = Files.createDirectories(tmp.resolve("disk"));
-        ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs",
-                disk.toString()).assertSuccess("mount an 8 MB tmpfs");
+        Tmpfs tmpfs = Tmpfs.mount(tmp, "8m", "ProtectionOnFullDiskTest");
+        Path disk = tmpfs.root();
         try {
             BinanceTestExchange binance = venue.exchange();
             binance.setBalance("USDT", new BigDecimal("100000")).setBalance("BTC", BigDecimal.ZERO)
@@ -61,7 +55,7 @@ final class ProtectionOnFullDiskTest {
 
             // when the disk fills up and the entry fills at the venue meanwhile
             Path filler = disk.resolve("filler");
-            fill(filler);
+            Tmpfs.fill(filler);
             binance.setLastPrice("BTCUSDT", new BigDecimal("29000"));
             Thread.sleep(7_000); // the engine's regular look at resting orders comes every 5 s
             System.out.printf("full disk: entry %s, lists on the exchange %d%n", status(service, entry),
@@ -77,7 +71,7 @@ final class ProtectionOnFullDiskTest {
             assertThat(binance.orderLists()).hasSize(1);
             venue.closeServices();
         } finally {
-            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+            tmpfs.close();
         }
     }
 
@@ -86,16 +80,4 @@ final class ProtectionOnFullDiskTest {
         return r.statusCode() == 200 ? JSON.readTree(r.body()).path("status").asText() : "HTTP " + r.statusCode();
     }
 
-    private static void fill(Path filler) throws IOException {
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(block);
-            }
-        } catch (IOException e) {
-            if (!String.valueOf(e.getMessage()).contains("No space left")) {
-                throw e;
-            }
-        }
-    }
 }

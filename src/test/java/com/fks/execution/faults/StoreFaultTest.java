@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.testsupport.Alerts;
 import com.fks.execution.testsupport.ExternalCommand;
 import com.fks.execution.testsupport.ServiceProcess;
+import com.fks.execution.testsupport.Tmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -52,13 +51,14 @@ final class StoreFaultTest {
 
     @Test
     void shouldAnswer503AndAcknowledgeNothingUnstoredWhenTheDiskIsFull() throws Exception {
-        Path disk = mountTmpfs();
+        Tmpfs tmpfs = Tmpfs.mount(tmp, "4m", "StoreFaultTest");
+        Path disk = tmpfs.root();
         Path filler = disk.resolve("filler");
         try {
             runScenario(disk.resolve("data"), new Fault() {
                 @Override
                 public String inject() throws IOException {
-                    return "filled " + fill(filler) + " bytes";
+                    return "filled " + Tmpfs.fill(filler) + " bytes";
                 }
 
                 @Override
@@ -67,13 +67,14 @@ final class StoreFaultTest {
                 }
             });
         } finally {
-            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+            tmpfs.close();
         }
     }
 
     @Test
     void shouldRefuseToStartOnAReadOnlyStoreAndStartOnceItIsWritable() throws Exception {
-        Path disk = mountTmpfs();
+        Tmpfs tmpfs = Tmpfs.mount(tmp, "4m", "StoreFaultTest");
+        Path disk = tmpfs.root();
         Path dataDir = disk.resolve("data");
         try (ServiceProcess service = ServiceProcess.start(Map.of("DATA_DIR", dataDir.toString()))) {
             // given a store with one accepted alert, the service stopped, and its file system remounted read-only
@@ -100,19 +101,8 @@ final class StoreFaultTest {
             assertThat(service.get("/orders/" + accepted.orderId()).statusCode()).isEqualTo(200);
             assertThat(send(service).status()).isEqualTo(202);
         } finally {
-            ExternalCommand.run(tmp, Duration.ofSeconds(10), "umount", "-l", disk.toString());
+            tmpfs.close();
         }
-    }
-
-    /** A 4 MB tmpfs of the test's own for DATA_DIR (root, as in CI). */
-    private Path mountTmpfs() throws IOException {
-        if (!"0".equals(ExternalCommand.run(tmp, Duration.ofSeconds(5), "id", "-u").output().trim())) {
-            fail("StoreFaultTest mounts a tmpfs for DATA_DIR and must run as root (CI does)");
-        }
-        Path disk = Files.createDirectories(tmp.resolve("disk"));
-        ExternalCommand.run(tmp, Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs",
-                disk.toString()).assertSuccess("mount a 4 MB tmpfs");
-        return disk;
     }
 
     private void runScenario(Path dataDir, Fault fault) throws Exception {
@@ -202,29 +192,4 @@ final class StoreFaultTest {
         return new Sent(id, response.statusCode(), body.path("reason").asText(null), body.path("order_id").asText(null));
     }
 
-    /** Writes zeros to {@code filler} until the file system is full; returns the bytes written. */
-    private static long fill(Path filler) throws IOException {
-        byte[] block = new byte[64 * 1024];
-        long written = 0;
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(block);
-                written += block.length;
-            }
-        } catch (IOException e) {
-            if (!String.valueOf(e.getMessage()).contains("No space left")) {
-                throw e;
-            }
-        }
-        // the last partial block: fill the remaining bytes one small write at a time
-        try (OutputStream out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.APPEND)) {
-            while (true) {
-                out.write(new byte[512]);
-                out.flush();
-                written += 512;
-            }
-        } catch (IOException e) {
-            return written;
-        }
-    }
 }

@@ -4,13 +4,12 @@ import com.fks.execution.exchange.ExchangeException;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
-import com.fks.execution.testsupport.ExternalCommand;
+import com.fks.execution.testsupport.Tmpfs;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The embedded paper book's log of changes: H2 keeps the book's commits in memory until a checkpoint, so what a
@@ -116,8 +114,8 @@ final class JdbcPaperBookLogTest {
     @Test
     void shouldFailAnOrderWhoseChangeTheFullDiskRefusedAndKeepNothingOfIt() throws Exception {
         // given a book whose log is on a disk that is full
-        Path disk = mountTmpfs();
-        try {
+        try (Tmpfs tmpfs = Tmpfs.mount(dataDir, "256k", "JdbcPaperBookLogTest")) {
+            Path disk = tmpfs.root();
             Path logFolder = disk.resolve("paper-exchange-log");
             OrderRequest refused = order(Side.BUY, OrderType.MARKET, "1", null);
             try (HikariDataSource file = JdbcPaperBookDatabase.open(dataDir);
@@ -126,7 +124,8 @@ final class JdbcPaperBookLogTest {
                 book.open();
                 PaperExchange paper = new PaperExchange(book, Duration.ZERO, 0, Clock.systemUTC());
                 paper.observePrice("BTCUSDT", new BigDecimal("100"));
-                Path filler = fill(disk);
+                Path filler = disk.resolve("filler");
+                Tmpfs.fill(filler);
 
                 // when an order comes
                 // then it fails with its outcome unknown, and neither the book nor the balances keep it
@@ -152,35 +151,7 @@ final class JdbcPaperBookLogTest {
                         .containsExactly(refused.clientOrderId());
                 assertThat(book.freeBalance("USDT")).isEqualByComparingTo("900");
             }
-        } finally {
-            ExternalCommand.run(dataDir, Duration.ofSeconds(10), "umount", "-l", disk.toString());
         }
-    }
-
-    /** A 256 KB tmpfs of the test's own (root, as in CI, and as StoreFaultTest). */
-    private Path mountTmpfs() throws IOException {
-        if (!"0".equals(ExternalCommand.run(dataDir, Duration.ofSeconds(5), "id", "-u").output().trim())) {
-            fail("this test mounts a tmpfs for the paper book's log and must run as root (CI does)");
-        }
-        Path disk = Files.createDirectories(dataDir.resolve("disk"));
-        ExternalCommand.run(dataDir, Duration.ofSeconds(10), "mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
-                disk.toString()).assertSuccess("mount a 256 KB tmpfs");
-        return disk;
-    }
-
-    /** Writes a file until the disk refuses another byte; returns it. */
-    private static Path fill(Path disk) throws IOException {
-        Path filler = disk.resolve("filler");
-        byte[] block = new byte[4096];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(block);
-                out.flush();
-            }
-        } catch (IOException full) {
-            assertThat(full.getMessage()).contains("No space left");
-        }
-        return filler;
     }
 
     private static void crash(HikariDataSource file) {
