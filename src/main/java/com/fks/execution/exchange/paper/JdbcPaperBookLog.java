@@ -218,6 +218,11 @@ final class JdbcPaperBookLog implements WatchedTransactions.Listener, AutoClosea
             return;
         }
         committedEnd = journal.end();
+        if (undoTo >= 0) {
+            // A failed append is not yet cut back: rolling now would leave its bytes inside a segment that is no
+            // longer the last, which the next opening would take for damage.
+            return;
+        }
         try {
             journal.rollIfFull();
             journal.deleteSegments(checkpointed);
