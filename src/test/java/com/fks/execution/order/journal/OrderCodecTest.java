@@ -36,4 +36,32 @@ class OrderCodecTest {
         assertThat(back.alertJson()).isEqualTo("{\"s\":\"€\"}");
         assertThat(OrderCodec.decode(OrderCodec.encode(order, null, null)).strategy()).isEqualTo("stratégie 😀");
     }
+
+    @Test
+    void shouldGiveEachOrderItsOwnValueWhenOneBufferEncodesThemAll() {
+        // given an order whose alert outgrows the thread's buffer, then small orders encoded after it
+        Order big = order("o-big");
+        String hugeAlert = "{\"note\":\"" + "x".repeat(40_000) + "é\"}";
+        byte[] bigValue = OrderCodec.encode(big, "RECEIVED\t1\t\n", hugeAlert);
+        byte[] first = OrderCodec.encode(order("o-1"), "RECEIVED\t2\t\n", "{\"a\":1}");
+        byte[] firstCopy = first.clone();
+
+        // when another order is encoded after them
+        byte[] second = OrderCodec.encode(order("o-2"), "RECEIVED\t3\t\n", "{\"b\":2}");
+
+        // then each value is exactly its order, and an earlier value was not written over by a later one
+        assertThat(first).isEqualTo(firstCopy).isNotSameAs(second);
+        assertThat(OrderCodec.decodeStored(bigValue).alertJson()).isEqualTo(hugeAlert);
+        assertThat(OrderCodec.decodeStored(first).state().orderId()).isEqualTo("o-1");
+        assertThat(OrderCodec.decodeStored(first).alertJson()).isEqualTo("{\"a\":1}");
+        assertThat(OrderCodec.decodeStored(second).state().orderId()).isEqualTo("o-2");
+        assertThat(OrderCodec.decodeStored(second).history()).isEqualTo("RECEIVED\t3\t\n");
+        assertThat(first).hasSizeLessThan(1_000);
+    }
+
+    private static Order order(String id) {
+        return new Order(id, "alert-" + id, "fks" + id, "paper", "BTCUSDT", Side.BUY, OrderType.MARKET,
+                new BigDecimal("0.01"), null, new BigDecimal("0.9"), "s", null, OrderStatus.ACCEPTED, null, null,
+                null, null, null, 0, T0, T0, List.of(), OrderTerms.ENTRY);
+    }
 }
