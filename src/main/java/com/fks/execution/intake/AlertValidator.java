@@ -66,6 +66,11 @@ public final class AlertValidator {
         this.nanReplaced = nanReplaced;
     }
 
+    /**
+     * The alert the body asks for. The body becomes the alert as kept (its secret removed, indicators that are not
+     * numbers replaced, a market order's price dropped): it is changed in place, not copied, since the webhook
+     * parsed it for this call alone (the copy was 850 of the 2,770 bytes a validation allocated).
+     */
     public Alert validate(ObjectNode body, Instant timestamp) throws AlertRejectedException {
         String symbol = symbol(body.get("symbol"));
         AlertAction requested = action(body.get("action"));
@@ -93,7 +98,7 @@ public final class AlertValidator {
                     "id must be 1 to 200 printable ASCII characters without spaces");
         }
         OrderTerms terms = terms(body, action, sentiment, shape);
-        ObjectNode stored = body.deepCopy();
+        ObjectNode stored = body;
         stored.remove("secret");
         String alertId = explicitId != null ? explicitId : contentId(stored);
         replaceNonFiniteIndicators(stored);
