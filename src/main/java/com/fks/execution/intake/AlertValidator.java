@@ -98,16 +98,15 @@ public final class AlertValidator {
                     "id must be 1 to 200 printable ASCII characters without spaces");
         }
         OrderTerms terms = terms(body, action, sentiment, shape);
-        ObjectNode stored = body;
-        stored.remove("secret");
-        String alertId = explicitId != null ? explicitId : contentId(stored);
-        replaceNonFiniteIndicators(stored);
+        body.remove("secret");
+        String alertId = explicitId != null ? explicitId : contentId(body);
+        replaceNonFiniteIndicators(body);
         if (shape.type() == OrderType.MARKET) {
-            stored.set("price", shape.price() == null ? JsonNodeFactory.instance.nullNode() : stored.get("price"));
+            body.set("price", shape.price() == null ? JsonNodeFactory.instance.nullNode() : body.get("price"));
         }
         Side side = action == AlertAction.BUY ? Side.BUY : Side.SELL;
         return new Alert(alertId, symbol, action, sentiment, side, shape.type(), shape.quantity(), shape.price(),
-                confidence, timestamp, exchange, strategy, write(stored), terms);
+                confidence, timestamp, exchange, strategy, write(body), terms);
     }
 
     /** 1 to 200 printable ASCII characters without spaces ([\\x21-\\x7e]{1,200}), checked for every alert. */
