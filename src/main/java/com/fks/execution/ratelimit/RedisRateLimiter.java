@@ -3,7 +3,9 @@ package com.fks.execution.ratelimit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
 import io.lettuce.core.ClientOptions;
@@ -17,6 +19,8 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +38,14 @@ import java.util.concurrent.TimeUnit;
  * price: during a rollout the old and the new pods count in separate buckets (each holding its own limit);
  * the old buckets expire one window after their last use.
  *
+ * <p>Requests of one client that arrive together share one compare-and-swap (Bucket4j's batching: the
+ * first caller's command carries the requests that queued behind it, and each still gets its own answer).
+ * Without it, concurrent requests of one client (TradingView sends from four addresses) each read the
+ * bucket, all but one lose the swap and read again: at 32 connections from one address the Redis client
+ * took more CPU than the rest of the request. The batching lives in one bucket object per client, kept in
+ * {@link #perClient} (at most {@link #MAX_CLIENTS}; beyond that it starts over, which only costs the
+ * batching of the moment, since the state is in Redis).
+ *
  * <p>Fails fast: a command gets {@link #COMMAND_TIMEOUT} and is refused at once when the connection is down;
  * the connection is not re-established on the request path but by {@link #checkHealth()}, which
  * {@link FallbackRateLimiter} calls every few seconds.
@@ -48,6 +60,8 @@ public final class RedisRateLimiter implements SharedRateLimiter {
      */
     static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(3);
     static final String KEY_PREFIX = "fks-execution:rate-limit:";
+    /** Far above the addresses an allow-list names; bounds the map when no allow-list is set. */
+    static final int MAX_CLIENTS = 10_000;
 
     private final RedisClient client;
     private final BucketConfiguration configuration;
@@ -55,6 +69,8 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     private final String keyPrefix;
     private volatile StatefulRedisConnection<String, byte[]> connection;
     private volatile LettuceBasedProxyManager<String> buckets;
+    /** One bucket object per client of the current connection; replaced with it. */
+    private volatile Map<String, BucketProxy> perClient = new ConcurrentHashMap<>();
 
     /** Does not connect: the first {@link #checkHealth()} does. */
     public RedisRateLimiter(String url, String password, int requests, Duration window) {
@@ -88,13 +104,22 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     @Override
     public Decision tryAcquire(String clientKey) {
         LettuceBasedProxyManager<String> current = buckets;
+        Map<String, BucketProxy> bucketsOfClients = perClient;
         if (current == null) {
             throw new RateLimiterUnavailableException("not connected to Redis", null);
         }
         ConsumptionProbe probe;
         try {
-            probe = current.builder().build(keyPrefix + clientKey, () -> configuration)
-                    .tryConsumeAndReturnRemaining(1);
+            BucketProxy bucket = bucketsOfClients.get(clientKey);
+            if (bucket == null) {
+                if (bucketsOfClients.size() >= MAX_CLIENTS) {
+                    bucketsOfClients.clear();
+                }
+                bucket = bucketsOfClients.computeIfAbsent(clientKey, key -> current.builder()
+                        .withOptimization(Optimizations.batching())
+                        .build(keyPrefix + key, () -> configuration));
+            }
+            probe = bucket.tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
             // Lettuce and Bucket4j signal a dead connection, a timeout or a Redis error each their own way;
             // for the caller they all mean "no answer from the shared limiter".
@@ -114,6 +139,7 @@ public final class RedisRateLimiter implements SharedRateLimiter {
             if (current == null || !current.isOpen()) {
                 if (current != null) {
                     buckets = null;
+                    perClient = new ConcurrentHashMap<>();
                     current.closeAsync();
                 }
                 current = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
@@ -121,6 +147,7 @@ public final class RedisRateLimiter implements SharedRateLimiter {
                 // No Bucket4j request timeout: it bounds the whole compare-and-swap loop, and replicas racing
                 // for one client's bucket (all TradingView alerts come from four addresses) legitimately retry.
                 // Each Redis command is still bounded by COMMAND_TIMEOUT, which is what detects an outage.
+                perClient = new ConcurrentHashMap<>();
                 buckets = Bucket4jLettuce.casBasedBuilder(current)
                         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(window))
                         .build();
@@ -151,6 +178,7 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     @Override
     public synchronized void close() {
         buckets = null;
+        perClient = new ConcurrentHashMap<>();
         StatefulRedisConnection<String, byte[]> current = connection;
         connection = null;
         if (current != null) {
