@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL, but for the group writes of
@@ -19,6 +21,8 @@ import java.util.Optional;
  */
 public final class JdbcOrderStore implements OrderStore {
     private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
+    /** Far more than the engine's queue holds; past it, the engine reads those orders from the database. */
+    static final int MAX_JUST_RECORDED = 10_000;
 
     private final DataSource dataSource;
     private final AutoCloseable onClose;
@@ -26,6 +30,13 @@ public final class JdbcOrderStore implements OrderStore {
     private final OrderReads reads;
     private final RecordBatch records = new RecordBatch();
     private final TransitionBatch transitions = new TransitionBatch();
+    /**
+     * Orders this process recorded that the engine has not picked up yet. The engine's first read of each
+     * takes it from here instead of a round trip to the database: it is the row as the record wrote it. A
+     * copy gone stale (another replica took the order over meanwhile) is harmless, as any read may be by the
+     * time it is used: every transition applies only from the status and under the lease it expects.
+     */
+    private final Map<String, Order> justRecorded = new ConcurrentHashMap<>();
 
     public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
         this(dataSource, onClose, GroupCommitWriter.WRITE_TIMEOUT);
@@ -52,8 +63,24 @@ public final class JdbcOrderStore implements OrderStore {
      */
     @Override
     public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-        return writer.write("recording an order", records,
+        RecordResult result = writer.write("recording an order", records,
                 new RecordBatch.Request(order, owner, leaseUntil, dedupWindow));
+        if (result instanceof RecordResult.Recorded && justRecorded.size() < MAX_JUST_RECORDED) {
+            justRecorded.put(order.orderId(), asRecorded(order));
+        }
+        return result;
+    }
+
+    /** The order as its row reads right after the record: ACCEPTED, times in milliseconds and numbers as {@link OrderReads} gives them. */
+    private static Order asRecorded(NewOrder o) {
+        Instant receivedAt = Instant.ofEpochMilli(o.receivedAt().toEpochMilli());
+        return new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(), o.type(),
+                plain(o.quantity()), plain(o.price()), plain(o.confidence()), o.strategy(), null, OrderStatus.ACCEPTED,
+                null, null, null, null, null, 0, receivedAt, receivedAt, List.of(), o.terms());
+    }
+
+    private static BigDecimal plain(BigDecimal value) {
+        return value == null ? null : value.stripTrailingZeros();
     }
 
     private static void insertEvent(Connection c, String orderId, String status, Instant at, String detail)
@@ -68,7 +95,8 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public Optional<Order> findForExecution(String orderId) {
-        return reads.findForExecution(orderId);
+        Order recorded = justRecorded.remove(orderId);
+        return recorded != null ? Optional.of(recorded) : reads.findForExecution(orderId);
     }
 
     @Override

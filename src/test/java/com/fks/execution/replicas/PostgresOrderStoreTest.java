@@ -8,6 +8,8 @@ import com.fks.execution.intake.OrderIds;
 import com.fks.execution.order.Database;
 import com.fks.execution.order.JdbcOrderStore;
 import com.fks.execution.order.NewOrder;
+import com.fks.execution.order.Order;
+import com.fks.execution.order.OrderTerms;
 import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderUpdate;
 import com.fks.execution.order.RecordResult;
@@ -121,6 +123,33 @@ final class PostgresOrderStoreTest {
         assertThat(first).isInstanceOf(RecordResult.Recorded.class);
         assertThat(again).isInstanceOf(RecordResult.Recorded.class);
         assertThat(third).isEqualTo(new RecordResult.Duplicate(again.orderId()));
+    }
+
+    @Test
+    void shouldGiveTheEngineTheOrderItJustRecordedAsTheDatabaseHoldsIt() {
+        // given an order recorded by replica A, its numbers with trailing zeros, a stop-loss in its terms
+        String orderId = OrderIds.newOrderId();
+        Instant receivedAt = Instant.now();
+        NewOrder order = new NewOrder(orderId, "fresh-1", OrderIds.clientOrderId(orderId), "paper", "ETHUSDT",
+                Side.SELL, OrderType.LIMIT, new BigDecimal("0.150"), new BigDecimal("3100.50"),
+                new BigDecimal("0.850"), "trend", "{\"id\":\"fresh-1\"}", receivedAt,
+                OrderTerms.decode("sl=%2.5"));
+        assertThat(replicaA.record(order, "owner-a", receivedAt.plus(LEASE), ExecutionEngine.DEDUP_WINDOW))
+                .isEqualTo(new RecordResult.Recorded(orderId));
+
+        // when A's engine reads it (from what A recorded) and B reads it (from the database)
+        Order fromRecord = replicaA.findForExecution(orderId).orElseThrow();
+        Order fromDatabase = replicaB.findForExecution(orderId).orElseThrow();
+
+        // then both are the same order, but for the time of the record's commit
+        assertThat(fromRecord).usingRecursiveComparison().ignoringFields("updatedAt").isEqualTo(fromDatabase);
+        assertThat(fromRecord.status()).isEqualTo(OrderStatus.ACCEPTED);
+        assertThat(fromRecord.terms().stopLoss()).isNotNull();
+
+        // and A's next read is the database's: after a transition it shows the new status, not the record
+        assertThat(replicaA.transition(orderId, "owner-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING),
+                Instant.now())).isTrue();
+        assertThat(replicaA.findForExecution(orderId).orElseThrow().status()).isEqualTo(OrderStatus.SUBMITTING);
     }
 
     @Test
