@@ -86,13 +86,14 @@ public final class Database {
     }
 
     /**
-     * The shared schema, and on H2 (the embedded store's view) the migrations of {@code db/h2} too: versions
-     * there are never reused by {@code db/migration}, so PostgreSQL simply never sees them.
+     * The shared schema, and the migrations of one database only: {@code db/h2} on H2 (the embedded store's
+     * view), {@code db/postgresql} on PostgreSQL. A version used in one of the three folders is never reused in
+     * another, so each database simply never sees the other's.
      */
     public static void migrate(DataSource dataSource, boolean embedded) {
         Flyway.configure().dataSource(dataSource)
                 .locations(embedded ? new String[]{"classpath:db/migration", "classpath:db/h2"}
-                        : new String[]{"classpath:db/migration"})
+                        : new String[]{"classpath:db/migration", "classpath:db/postgresql"})
                 .load().migrate();
     }
 }

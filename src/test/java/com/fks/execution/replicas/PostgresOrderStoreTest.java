@@ -126,6 +126,16 @@ final class PostgresOrderStoreTest {
     }
 
     @Test
+    void shouldRunThePostgresOnlyMigrationsThatDropTheEventsForeignKey() throws Exception {
+        // given the stores opened above (Database.open migrates), then the events table has no foreign key:
+        // the writer only inserts events of rows its statement just wrote (db/postgresql/V8)
+        assertThat(stores.count("SELECT count(*) FROM pg_constraint WHERE conrelid = 'order_events'::regclass "
+                + "AND contype = 'f'")).isZero();
+        assertThat(stores.count("SELECT count(*) FROM flyway_schema_history WHERE version = '8' AND success"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void shouldGiveTheEngineTheOrderItJustRecordedAsTheDatabaseHoldsIt() {
         // given an order recorded by replica A, its numbers with trailing zeros, a stop-loss in its terms
         String orderId = OrderIds.newOrderId();
