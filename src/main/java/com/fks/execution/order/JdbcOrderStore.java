@@ -1,7 +1,6 @@
 package com.fks.execution.order;
 
 import javax.sql.DataSource;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,16 +70,16 @@ public final class JdbcOrderStore implements OrderStore {
         return result;
     }
 
-    /** The order as its row reads right after the record: ACCEPTED, times in milliseconds and numbers as {@link OrderReads} gives them. */
+    /**
+     * The order as its row reads right after the record: ACCEPTED, times in milliseconds and numbers as
+     * {@link OrderReads} gives them.
+     */
     private static Order asRecorded(NewOrder o) {
         Instant receivedAt = Instant.ofEpochMilli(o.receivedAt().toEpochMilli());
         return new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(), o.type(),
-                plain(o.quantity()), plain(o.price()), plain(o.confidence()), o.strategy(), null, OrderStatus.ACCEPTED,
-                null, null, null, null, null, 0, receivedAt, receivedAt, List.of(), o.terms());
-    }
-
-    private static BigDecimal plain(BigDecimal value) {
-        return value == null ? null : value.stripTrailingZeros();
+                OrderReads.plain(o.quantity()), OrderReads.plain(o.price()), OrderReads.plain(o.confidence()),
+                o.strategy(), null, OrderStatus.ACCEPTED, null, null, null, null, null, 0, receivedAt, receivedAt,
+                List.of(), o.terms());
     }
 
     private static void insertEvent(Connection c, String orderId, String status, Instant at, String detail)

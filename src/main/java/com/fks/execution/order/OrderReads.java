@@ -167,7 +167,7 @@ public final class OrderReads {
         return ORDER_COLUMNS;
     }
 
-    private static BigDecimal plain(BigDecimal value) {
+    static BigDecimal plain(BigDecimal value) {
         return value == null ? null : value.stripTrailingZeros();
     }
 

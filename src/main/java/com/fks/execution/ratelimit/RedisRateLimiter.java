@@ -42,8 +42,8 @@ import java.util.concurrent.TimeUnit;
  * first caller's command carries the requests that queued behind it, and each still gets its own answer).
  * Without it, concurrent requests of one client (TradingView sends from four addresses) each read the
  * bucket, all but one lose the swap and read again: at 32 connections from one address the Redis client
- * took more CPU than the rest of the request. The batching lives in one bucket object per client, kept in
- * {@link #perClient} (at most {@link #MAX_CLIENTS}; beyond that it starts over, which only costs the
+ * took more CPU than the rest of the request. The batching lives in one bucket object per client, kept with
+ * the connection it uses (at most {@link #MAX_CLIENTS}; beyond that it starts over, which only costs the
  * batching of the moment, since the state is in Redis).
  *
  * <p>Fails fast: a command gets {@link #COMMAND_TIMEOUT} and is refused at once when the connection is down;
@@ -68,9 +68,15 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     private final Duration window;
     private final String keyPrefix;
     private volatile StatefulRedisConnection<String, byte[]> connection;
-    private volatile LettuceBasedProxyManager<String> buckets;
-    /** One bucket object per client of the current connection; replaced with it. */
-    private volatile Map<String, BucketProxy> perClient = new ConcurrentHashMap<>();
+    /** The buckets of the current connection; null while there is none. */
+    private volatile Buckets buckets;
+
+    /** Bucket4j's buckets on one connection, and the bucket object of each client using it. */
+    private record Buckets(LettuceBasedProxyManager<String> manager, Map<String, BucketProxy> perClient) {
+        Buckets(LettuceBasedProxyManager<String> manager) {
+            this(manager, new ConcurrentHashMap<>());
+        }
+    }
 
     /** Does not connect: the first {@link #checkHealth()} does. */
     public RedisRateLimiter(String url, String password, int requests, Duration window) {
@@ -103,19 +109,18 @@ public final class RedisRateLimiter implements SharedRateLimiter {
 
     @Override
     public Decision tryAcquire(String clientKey) {
-        LettuceBasedProxyManager<String> current = buckets;
-        Map<String, BucketProxy> bucketsOfClients = perClient;
+        Buckets current = buckets;
         if (current == null) {
             throw new RateLimiterUnavailableException("not connected to Redis", null);
         }
         ConsumptionProbe probe;
         try {
-            BucketProxy bucket = bucketsOfClients.get(clientKey);
+            BucketProxy bucket = current.perClient().get(clientKey);
             if (bucket == null) {
-                if (bucketsOfClients.size() >= MAX_CLIENTS) {
-                    bucketsOfClients.clear();
+                if (current.perClient().size() >= MAX_CLIENTS) {
+                    current.perClient().clear();
                 }
-                bucket = bucketsOfClients.computeIfAbsent(clientKey, key -> current.builder()
+                bucket = current.perClient().computeIfAbsent(clientKey, key -> current.manager().builder()
                         .withOptimization(Optimizations.batching())
                         .build(keyPrefix + key, () -> configuration));
             }
@@ -139,7 +144,6 @@ public final class RedisRateLimiter implements SharedRateLimiter {
             if (current == null || !current.isOpen()) {
                 if (current != null) {
                     buckets = null;
-                    perClient = new ConcurrentHashMap<>();
                     current.closeAsync();
                 }
                 current = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
@@ -147,15 +151,14 @@ public final class RedisRateLimiter implements SharedRateLimiter {
                 // No Bucket4j request timeout: it bounds the whole compare-and-swap loop, and replicas racing
                 // for one client's bucket (all TradingView alerts come from four addresses) legitimately retry.
                 // Each Redis command is still bounded by COMMAND_TIMEOUT, which is what detects an outage.
-                perClient = new ConcurrentHashMap<>();
-                buckets = Bucket4jLettuce.casBasedBuilder(current)
+                buckets = new Buckets(Bucket4jLettuce.casBasedBuilder(current)
                         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(window))
-                        .build();
+                        .build());
             }
             current.sync().ping();
             // Read a bucket through the same path the requests use, so its first use (and the class loading
             // that comes with it) happens here and not against a webhook's 200 ms budget.
-            buckets.builder().build(keyPrefix + "health-check", () -> configuration).getAvailableTokens();
+            buckets.manager().builder().build(keyPrefix + "health-check", () -> configuration).getAvailableTokens();
         } catch (RuntimeException e) {
             throw new RateLimiterUnavailableException("Redis did not answer: " + describe(e), e);
         }
@@ -178,7 +181,6 @@ public final class RedisRateLimiter implements SharedRateLimiter {
     @Override
     public synchronized void close() {
         buckets = null;
-        perClient = new ConcurrentHashMap<>();
         StatefulRedisConnection<String, byte[]> current = connection;
         connection = null;
         if (current != null) {
