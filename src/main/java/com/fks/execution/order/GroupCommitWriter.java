@@ -8,6 +8,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,14 @@ public final class GroupCommitWriter implements AutoCloseable {
      */
     public interface Batch<R, T> {
         List<T> run(Connection connection, List<R> requests) throws SQLException;
+
+        /**
+         * Whether the batch runs after the group's others: one that locks rows every replica's groups want (a
+         * position) holds them for less of the transaction.
+         */
+        default boolean last() {
+            return false;
+        }
     }
 
     /** The plain {@link Write}s of a group, one after the other. */
@@ -211,6 +220,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                 return new ArrayList<>();
             }).add(i);
         }
+        // Stable: among the batches that run last, and among the others, in the order they came.
+        batches.sort(Comparator.comparing((Batch<?, ?> b) -> b.last()));
         Object[] results = new Object[group.size()];
         for (Batch<?, ?> batch : batches) {
             List<Integer> indices = byBatch.get(batch);

@@ -36,6 +36,8 @@ public final class JdbcOrderStore implements OrderStore {
      * time it is used: every transition applies only from the status and under the lease it expects.
      */
     private final Map<String, Order> justRecorded = new ConcurrentHashMap<>();
+    /** Whether the database is PostgreSQL (positions as rows), once asked. */
+    private volatile Boolean postgres;
 
     public JdbcOrderStore(DataSource dataSource, AutoCloseable onClose) {
         this(dataSource, onClose, GroupCommitWriter.WRITE_TIMEOUT);
@@ -131,14 +133,53 @@ public final class JdbcOrderStore implements OrderStore {
         }
     }
 
+    /**
+     * On PostgreSQL the position rows and the open orders, once every earlier fill is in the rows (after an
+     * upgrade, the first read folds in the history, {@link PositionRows#CATCH_UP_GROUP} orders per write); on H2
+     * the ledger of every fill.
+     */
     @Override
     public List<Position> positions(String exchange, String symbol) {
-        return reads.positions(exchange, symbol);
+        if (!onPostgres()) {
+            return reads.positions(exchange, symbol);
+        }
+        while (behind()) {
+            if (writer.write("positioning earlier fills", PositionRows::catchUp) == 0) {
+                break;
+            }
+        }
+        List<Order> open = reads.openOrdersFor(exchange, symbol);
+        try (Connection c = dataSource.getConnection()) {
+            return PositionRows.read(c, exchange, symbol, open);
+        } catch (SQLException e) {
+            throw unavailable("reading positions", e);
+        }
     }
 
     @Override
     public Position position(String exchange, String symbol, String strategy) {
-        return reads.position(exchange, symbol, strategy);
+        return Position.of(positions(exchange, symbol), exchange, symbol, strategy);
+    }
+
+    private boolean behind() {
+        try (Connection c = dataSource.getConnection()) {
+            return PositionRows.behind(c);
+        } catch (SQLException e) {
+            throw unavailable("looking for fills not in the positions", e);
+        }
+    }
+
+    private boolean onPostgres() {
+        Boolean known = postgres;
+        if (known == null) {
+            try (Connection c = dataSource.getConnection()) {
+                known = MultiRow.postgres(c);
+            } catch (SQLException e) {
+                throw unavailable("asking the database's kind", e);
+            }
+            postgres = known;
+        }
+        return known;
     }
 
     @Override

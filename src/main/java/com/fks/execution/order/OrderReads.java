@@ -101,7 +101,8 @@ public final class OrderReads {
 
     /**
      * Positions from every order that filled something or is still open, in the order their fills were recorded;
-     * of one exchange and symbol, or all when {@code exchange} is null.
+     * of one exchange and symbol, or all when {@code exchange} is null. A read of the whole history: the
+     * PostgreSQL store keeps its positions as rows instead ({@link PositionRows}).
      */
     public List<Position> positions(String exchange, String symbol) {
         PositionLedger ledger = new PositionLedger();
@@ -130,13 +131,16 @@ public final class OrderReads {
         return Position.of(positions(exchange, symbol), exchange, symbol, strategy);
     }
 
-    /** The open orders (any owner) of one exchange and symbol, oldest first. */
+    /** The open orders (any owner) of one exchange and symbol (of all when {@code exchange} is null), oldest first. */
     public List<Order> openOrdersFor(String exchange, String symbol) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE exchange = ? "
-                     + "AND symbol = ? AND status IN ('ACCEPTED','SUBMITTING','SUBMITTED') ORDER BY received_at, order_id")) {
-            ps.setString(1, exchange);
-            ps.setString(2, symbol);
+             PreparedStatement ps = c.prepareStatement("SELECT " + ORDER_COLUMNS + " FROM orders WHERE "
+                     + (exchange == null ? "" : "exchange = ? AND symbol = ? AND ")
+                     + "status IN ('ACCEPTED','SUBMITTING','SUBMITTED') ORDER BY received_at, order_id")) {
+            if (exchange != null) {
+                ps.setString(1, exchange);
+                ps.setString(2, symbol);
+            }
             List<Order> orders = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -52,7 +52,13 @@ public final class PositionLedger {
             return;
         }
         BigDecimal cost = now.multiply(price(after)).subtract(before == null ? BigDecimal.ZERO : was.multiply(price(before)));
-        apply(book(after.exchange(), after.symbol(), after.strategy()), after.side(), delta, cost.max(BigDecimal.ZERO));
+        fill(after.exchange(), after.symbol(), after.strategy(), after.side(), delta, cost.max(BigDecimal.ZERO));
+    }
+
+    /** One fill of {@code quantity} that cost (or, sold, brought) {@code cost} in the quote currency. */
+    public synchronized void fill(String exchange, String symbol, String strategy, Side side, BigDecimal quantity,
+                                  BigDecimal cost) {
+        apply(book(exchange, symbol, strategy), side, quantity, cost);
     }
 
     /**

@@ -8,19 +8,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Applies a group's transitions with one statement for all of them (each still only if its order is in the
  * expected status and held by the caller) and writes the events of those that applied with one insert (on
- * PostgreSQL in the same statement).
+ * PostgreSQL in the same statement). On PostgreSQL the fills among them are added to the positions' rows in the
+ * same transaction ({@link PositionRows}).
  */
 final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.Request, Boolean> {
     /** The columns of the VALUES list the PostgreSQL update joins with, in binding order. */
     private static final String VALUES_COLUMNS = "position, order_id, from_status, lease_owner, to_status, reason, "
             + "detail, exchange_order_id, executed_quantity, average_price, attempts_added, at_millis, quantity, terms, "
-            + "release_lease, "
-            + "acknowledged, event_detail";
+            + "release_lease, acknowledged, event_detail, positioned_quantity, positioned_cost";
 
     record Request(String orderId, String owner, OrderUpdate update, Instant at) {
     }
@@ -30,8 +33,11 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         boolean postgres = MultiRow.postgres(c);
         Boolean[] applied = new Boolean[requests.size()];
         List<EventRows.Row> events = new ArrayList<>();
+        Map<String, PositionRows.Holding> holdings = postgres ? PositionRows.lock(c, filledOrders(requests)) : Map.of();
+        List<PositionRows.Fill> fills = new ArrayList<>();
         for (List<Integer> round : MultiRow.rounds(requests, Request::orderId)) {
-            boolean[] done = postgres ? applyOnPostgres(c, requests, round) : updateOnH2(c, requests, round);
+            boolean[] done = postgres ? applyOnPostgres(c, requests, round, holdings, fills)
+                    : updateOnH2(c, requests, round);
             for (int j = 0; j < round.size(); j++) {
                 Request r = requests.get(round.get(j));
                 applied[round.get(j)] = done[j];
@@ -46,7 +52,24 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
             }
         }
         EventRows.insert(c, events);
+        PositionRows.add(c, fills);
         return Arrays.asList(applied);
+    }
+
+    /** Rows the position rows are kept with run after the group's other writes: they hold them until the commit. */
+    @Override
+    public boolean last() {
+        return true;
+    }
+
+    private static Set<String> filledOrders(List<Request> requests) {
+        Set<String> ids = new HashSet<>();
+        for (Request r : requests) {
+            if (r.update().executedQuantity() != null) {
+                ids.add(r.orderId());
+            }
+        }
+        return ids;
     }
 
     /**
@@ -54,8 +77,9 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
      * applied and feeds the insert of their events. The rows go in order id order, so two replicas' groups lock
      * shared rows (an order changing owner) in the same order.
      */
-    private static boolean[] applyOnPostgres(Connection c, List<Request> requests, List<Integer> round)
-            throws SQLException {
+    private static boolean[] applyOnPostgres(Connection c, List<Request> requests, List<Integer> round,
+                                             Map<String, PositionRows.Holding> holdings,
+                                             List<PositionRows.Fill> fills) throws SQLException {
         List<Integer> positions = new ArrayList<>(round.size());
         for (int j = 0; j < round.size(); j++) {
             positions.add(j);
@@ -63,7 +87,7 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         positions.sort(Comparator.comparing(j -> requests.get(round.get(j)).orderId()));
         boolean[] done = new boolean[round.size()];
         try (PreparedStatement ps = c.prepareStatement("WITH v (" + VALUES_COLUMNS + ") AS (VALUES "
-                + MultiRow.placeholders(17, round.size()) + "), "
+                + MultiRow.placeholders(19, round.size()) + "), "
                 + "applied AS (UPDATE orders AS o SET status = v.to_status, "
                 + "reason = COALESCE(v.reason, o.reason), detail = COALESCE(v.detail, o.detail), "
                 + "exchange_order_id = COALESCE(v.exchange_order_id, o.exchange_order_id), "
@@ -72,7 +96,9 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 + "attempts = o.attempts + v.attempts_added, updated_at = v.at_millis, "
                 + "quantity = COALESCE(v.quantity, o.quantity), terms = COALESCE(v.terms, o.terms), "
                 + "lease_owner = CASE WHEN v.release_lease THEN NULL ELSE o.lease_owner END, "
-                + "lease_until = CASE WHEN v.release_lease THEN NULL ELSE o.lease_until END "
+                + "lease_until = CASE WHEN v.release_lease THEN NULL ELSE o.lease_until END, "
+                + "positioned_quantity = COALESCE(v.positioned_quantity, o.positioned_quantity), "
+                + "positioned_cost = COALESCE(v.positioned_cost, o.positioned_cost) "
                 + "FROM v WHERE o.order_id = v.order_id AND o.status = v.from_status "
                 + "AND o.lease_owner = v.lease_owner "
                 + "RETURNING v.position, v.order_id, v.to_status, v.at_millis, v.acknowledged, v.event_detail), "
@@ -84,9 +110,13 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 + "UNION ALL SELECT position, 2, order_id, to_status, at_millis, event_detail FROM applied) AS e "
                 + "ORDER BY position, step) "
                 + "SELECT position FROM applied")) {
+            PositionRows.Positioned[] positioned = new PositionRows.Positioned[round.size()];
             int p = 1;
             for (int j : positions) {
                 Request r = requests.get(round.get(j));
+                PositionRows.Holding holding = holdings.get(r.orderId());
+                positioned[j] = holding == null ? null
+                        : holding.positioned(r.update().executedQuantity(), r.update().averagePrice());
                 ps.setInt(p++, j);
                 ps.setString(p++, r.orderId());
                 ps.setString(p++, r.update().from().name());
@@ -95,10 +125,20 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
                 ps.setBoolean(p++, r.update().to().isFinal());
                 ps.setBoolean(p++, r.update().acknowledgedWithoutSubmittedStep());
                 ps.setString(p++, EventRows.truncate(r.update().historyDetail()));
+                ps.setBigDecimal(p++, positioned[j] == null ? null : positioned[j].quantity());
+                ps.setBigDecimal(p++, positioned[j] == null ? null : positioned[j].cost());
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     done[rs.getInt(1)] = true;
+                }
+            }
+            // In the round's order: two updates of one order are in two rounds, so this is the order they applied.
+            for (int j = 0; j < round.size(); j++) {
+                Request r = requests.get(round.get(j));
+                PositionRows.Holding holding = holdings.get(r.orderId());
+                if (done[j] && holding != null) {
+                    holding.applied(round.get(j), positioned[j], r.update().averagePrice(), fills);
                 }
             }
         }

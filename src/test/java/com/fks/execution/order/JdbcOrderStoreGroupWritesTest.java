@@ -2,12 +2,14 @@ package com.fks.execution.order;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -173,6 +176,81 @@ final class JdbcOrderStoreGroupWritesTest {
         assertThat(store.find(id("after"))).isPresent();
         assertThat(store.find(id("refused"))).isEmpty();
         assertThat(store.find(id("existing")).orElseThrow().status()).isEqualTo(OrderStatus.SUBMITTING);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void shouldCountEachFillOfAGroupOnceInItsPosition(String database) throws Exception {
+        // given two buys and a sell of one symbol, sent; a third buy sent by replica-b
+        open(database);
+        String symbol = "P" + run.toUpperCase();
+        for (String o : List.of("b1", "b2", "s1", "other")) {
+            store.record(fill(o, symbol, o.startsWith("s") ? Side.SELL : Side.BUY), o.equals("other") ? "replica-b"
+                    : "replica-a", t0.plus(LEASE), DAY);
+            assertThat(store.transition(id(o), o.equals("other") ? "replica-b" : "replica-a",
+                    OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), t0)).isTrue();
+        }
+        Instant at = t0.plusSeconds(1);
+
+        // when one group holds a partial fill and the full fill of b1, a fill of b2 at two prices, a sell, and a
+        // fill that must not apply (replica-a does not hold "other")
+        List<OneGroup.Outcome> outcomes = OneGroup.run(store.writer(), List.of(
+                transition("b1", "replica-a", filled(OrderStatus.SUBMITTING, OrderStatus.SUBMITTED, "0.4", "100"), at),
+                transition("other", "replica-a", filled(OrderStatus.SUBMITTING, OrderStatus.FILLED, "5", "90"), at),
+                transition("b2", "replica-a", filled(OrderStatus.SUBMITTING, OrderStatus.FILLED, "1", "130"), at),
+                transition("b1", "replica-a", filled(OrderStatus.SUBMITTED, OrderStatus.FILLED, "1", "110"), at),
+                transition("s1", "replica-a", filled(OrderStatus.SUBMITTING, OrderStatus.FILLED, "0.5", "200"), at)));
+
+        // then, in the order the updates came: b1 0.4 @ 100, b2 1 @ 130, b1's other 0.6 for 70 (1 @ 110 in all):
+        // 2 held for 240, 0.5 sold: 1.5 held at 120; "other" not counted
+        assertThat(outcomes).extracting(OneGroup.Outcome::value).containsExactly(true, false, true, true, true);
+        Position held = store.position("paper", symbol, "trend");
+        assertThat(held.quantity()).isEqualByComparingTo("1.5");
+        assertThat(held.averageEntryPrice()).isEqualByComparingTo("120");
+        assertThat(store.positions("paper", symbol)).hasSize(1);
+
+        // and it is what the ledger of every fill gives, read again and again
+        try (HikariDataSource again = TestDatabases.open(database, tempDir)) {
+            List<Position> everyFill = new OrderReads(again).positions("paper", symbol);
+            assertThat(store.positions("paper", symbol)).isEqualTo(everyFill);
+            assertThat(store.positions("paper", symbol)).isEqualTo(everyFill);
+        }
+    }
+
+    @Test
+    void shouldRunTheBatchesThatHoldSharedRowsAfterTheGroupsOtherWrites() throws Exception {
+        // given a batch that locks what every replica wants (as the transitions lock a position) and one that does not
+        open("h2");
+        List<String> ran = new CopyOnWriteArrayList<>();
+        GroupCommitWriter.Batch<String, String> holdsSharedRows = new GroupCommitWriter.Batch<>() {
+            @Override
+            public List<String> run(Connection c, List<String> requests) {
+                ran.addAll(requests);
+                return requests;
+            }
+
+            @Override
+            public boolean last() {
+                return true;
+            }
+        };
+
+        // when the group holds it first, then a plain write
+        OneGroup.run(store.writer(), List.of(
+                () -> store.writer().write("shared", holdsSharedRows, "shared"),
+                () -> store.writer().write("plain", c -> ran.add("plain"))));
+
+        // then the plain write ran first
+        assertThat(ran).containsExactly("plain", "shared");
+    }
+
+    private NewOrder fill(String name, String symbol, Side side) {
+        return new NewOrder(id(name), id("alert-" + name), "fks" + id(name), "paper", symbol, side, OrderType.MARKET,
+                BigDecimal.ONE, null, null, "trend", "{}", t0);
+    }
+
+    private static OrderUpdate filled(OrderStatus from, OrderStatus to, String executed, String averagePrice) {
+        return new OrderUpdate(from, to, null, null, "X", new BigDecimal(executed), new BigDecimal(averagePrice));
     }
 
     private void open(String database) {

@@ -7,6 +7,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 
 /**
  * The two databases the JDBC store runs on: H2 in the test's folder, and one embedded PostgreSQL for the whole
@@ -24,6 +27,26 @@ final class TestDatabases {
             case "postgresql" -> Database.open(new Settings.Database(postgresUrl(), "postgres", null), folder);
             default -> throw new IllegalArgumentException("no database " + kind);
         };
+    }
+
+    /**
+     * A new, empty PostgreSQL database on the shared server, for a test that needs fixed ids (a contract's
+     * "o1"); the store on it migrates it as on a fresh install.
+     */
+    static HikariDataSource freshPostgres(String name) {
+        postgresUrl();
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return openPostgres(name);
+    }
+
+    /** The database {@link #freshPostgres} made, again. */
+    static HikariDataSource openPostgres(String name) {
+        return Database.open(new Settings.Database(postgres.getJdbcUrl("postgres", name), "postgres", null),
+                Path.of("unused"));
     }
 
     private static synchronized String postgresUrl() {
