@@ -56,7 +56,10 @@ final class TransitionBatch implements GroupCommitWriter.Batch<TransitionBatch.R
         return Arrays.asList(applied);
     }
 
-    /** Rows the position rows are kept with run after the group's other writes: they hold them until the commit. */
+    /**
+     * Runs after the group's other writes: the position rows it locks stay locked until the commit, and every
+     * replica's fills of that position wait for them.
+     */
     @Override
     public boolean last() {
         return true;
