@@ -126,11 +126,6 @@ public final class OrderReads {
         }
     }
 
-    /** One position (flat when the service holds none). */
-    public Position position(String exchange, String symbol, String strategy) {
-        return Position.of(positions(exchange, symbol), exchange, symbol, strategy);
-    }
-
     /** The open orders (any owner) of one exchange and symbol (of all when {@code exchange} is null), oldest first. */
     public List<Order> openOrdersFor(String exchange, String symbol) {
         try (Connection c = dataSource.getConnection();
