@@ -20,6 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JdbcOrderStore implements OrderStore {
     private static final String OPEN = "('ACCEPTED','SUBMITTING','SUBMITTED')";
+    /**
+     * Open orders whose lease ran out or was handed back, oldest first: {now, limit}. Each half is a range of the
+     * index on (status, lease_until). Written with OR, PostgreSQL read every entry of the open statuses instead,
+     * and the index holds one for each version an order left in ACCEPTED and SUBMITTING until a vacuum removes it:
+     * 25-60 ms a scan at 2,000 orders/s, every few seconds on every replica. Those versions' leases are in the
+     * future, outside both ranges.
+     */
+    static final String EXPIRED_LEASES = "SELECT order_id FROM ("
+            + "SELECT order_id, received_at FROM orders WHERE status IN " + OPEN + " AND lease_until < ? "
+            + "UNION ALL SELECT order_id, received_at FROM orders WHERE status IN " + OPEN + " AND lease_until IS NULL"
+            + ") AS expired ORDER BY received_at LIMIT ?";
     /** Far more than the engine's queue holds; past it, the engine reads those orders from the database. */
     static final int MAX_JUST_RECORDED = 10_000;
 
@@ -224,8 +235,7 @@ public final class JdbcOrderStore implements OrderStore {
     public List<String> claimExpired(String owner, Instant now, Instant until, int limit) {
         List<String> candidates = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT order_id FROM orders WHERE status IN " + OPEN
-                    + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY received_at LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement(EXPIRED_LEASES)) {
                 ps.setLong(1, now.toEpochMilli());
                 ps.setInt(2, limit);
                 try (ResultSet rs = ps.executeQuery()) {
