@@ -77,6 +77,29 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldKeepTextExactlyAsGivenWhateverItsCharacters() {
+        // given text with what a literal, an array or a CSV would have to escape, and characters beyond ASCII
+        String awkward = "NULL, {\"q\": \"a\\\"b\"} (x) 'y' \\n é 日本 😀";
+        NewOrder o = new NewOrder("o1", "alert " + awkward, "fkso1", "paper", "BTCUSDT", Side.BUY, OrderType.MARKET,
+                new BigDecimal("0.015"), null, null, awkward, "{\"note\":\"" + awkward.replace("\\", "\\\\")
+                .replace("\"", "\\\"") + "\"}", T0);
+        store.record(o, "replica-a", T0.plus(LEASE), DAY);
+
+        // when it fails with a detail made of the same text
+        store.transition("o1", "replica-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
+        store.transition("o1", "replica-a", new OrderUpdate(OrderStatus.SUBMITTING, OrderStatus.REJECTED, "venue",
+                awkward, null, null, null), T0.plusSeconds(1));
+
+        // then every text reads back as it was given
+        Order stored = store.find("o1").orElseThrow();
+        assertThat(stored.alertId()).isEqualTo("alert " + awkward);
+        assertThat(stored.strategy()).isEqualTo(awkward);
+        assertThat(stored.alertJson()).isEqualTo(o.alertJson());
+        assertThat(stored.detail()).isEqualTo(awkward);
+        assertThat(store.record(o, "replica-a", T0.plus(LEASE), DAY)).isEqualTo(new RecordResult.Duplicate("o1"));
+    }
+
+    @Test
     void shouldAnswerEmptyForAnUnknownOrder() {
         // when / then
         assertThat(store.find("nope")).isEmpty();
