@@ -20,11 +20,12 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On PostgreSQL, looking for orders whose lease ran out (every replica does, every few seconds) reads only those
- * leases: a database where 30,000 orders have just gone through ACCEPTED and SUBMITTING to FILLED, not yet
- * vacuumed, so the index on (status, lease_until) still holds an entry for each of those versions, and three
- * orders are open. Written with {@code lease_until IS NULL OR lease_until < ?}, as before, the query read every
- * such entry: about 1,300 pages here.
+ * On PostgreSQL, looking for orders whose lease ran out (every replica does, every few seconds) does not read the
+ * versions whose lease is still running: a database where 30,000 orders have just gone through ACCEPTED and
+ * SUBMITTING to FILLED, not yet vacuumed, so the index on (status, lease_until) still holds an entry for each of
+ * those versions, their leases not yet run out, and three orders are open. Written with
+ * {@code lease_until IS NULL OR lease_until < ?}, as before, the query read every such entry: about 1,300 pages
+ * here.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 final class ExpiredLeasesQueryTest {
