@@ -12,6 +12,7 @@ import com.fks.execution.exchange.paper.PaperExchange;
 import com.fks.execution.exchange.paper.JdbcPaperBook;
 import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.exchange.paper.JdbcPaperBookDatabase;
+import com.fks.execution.exchange.paper.MapPaperBook;
 import com.fks.execution.execution.ExecutionEngine;
 import com.fks.execution.intake.AlertParser;
 import com.fks.execution.intake.AlertValidator;
@@ -36,10 +37,8 @@ import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.zaxxer.hikari.HikariDataSource;
 
 import java.io.IOException;
-import java.sql.SQLException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +66,7 @@ public final class Application implements AutoCloseable {
     private final Readiness readiness;
     private final Javalin mainServer;
     private final Javalin metricsServer;
-    private final JdbcPaperBook paperBook;
-    private final OpeningDataSource paperDataSource;
+    private final PaperBook paperBook;
     private final ExchangeRegistry exchanges;
     private volatile boolean stopped;
 
@@ -87,13 +85,11 @@ public final class Application implements AutoCloseable {
                 ? JournalOrderStore.open(settings.dataDir().resolve("journal"), dataSource::await, dataSource, clock)
                 : new JdbcOrderStore(dataSource, dataSource);
         this.killSwitch = new KillSwitch(store, clock);
-        this.paperDataSource = settings.database().isEmbedded()
-                ? OpeningDataSource.open("paper-book-open", () -> openPaperBook(settings, dataSource))
-                : dataSource;
+        // Embedded: the paper book is a file of maps under DATA_DIR, taking over the H2 book of earlier versions.
         this.paperBook = settings.database().isEmbedded()
-                ? JdbcPaperBook.embedded(paperDataSource, settings.paper().balances(),
-                        JdbcPaperBookDatabase.logFolder(settings.dataDir()))
-                : JdbcPaperBook.shared(paperDataSource, settings.paper().balances());
+                ? MapPaperBook.in(settings.dataDir(), settings.paper().balances(), JdbcPaperBookDatabase.earlier(
+                        settings.dataDir(), dataSource::await, settings.paper().balances()))
+                : JdbcPaperBook.shared(dataSource, settings.paper().balances());
         this.exchanges = new ExchangeRegistry(exchanges(settings, paperBook, clock));
         String owner = ownerName();
         RiskCheck riskCheck = new RiskCheck(settings.maxOrderSizeUsd());
@@ -138,7 +134,6 @@ public final class Application implements AutoCloseable {
             app.metricsServer.start();
             app.dataSource.await();
             app.store.awaitOpen();
-            app.paperDataSource.await();
             if (settings.database().isEmbedded()) {
                 app.openPaperBalances();
             }
@@ -168,21 +163,6 @@ public final class Application implements AutoCloseable {
         } catch (ExchangeException e) {
             throw new IllegalStateException("cannot open the paper exchange's book: " + e.getMessage(), e);
         }
-    }
-
-    /** Embedded: the paper exchange's book in a file of its own, with the fills an earlier version kept. */
-    private static HikariDataSource openPaperBook(Settings settings, OpeningDataSource store) {
-        HikariDataSource book = JdbcPaperBookDatabase.open(settings.dataDir());
-        try {
-            int imported = JdbcPaperBookDatabase.importFrom(store.await(), book);
-            if (imported > 0) {
-                log.info("paper exchange: {} fills taken over from the store's database", imported);
-            }
-        } catch (SQLException | RuntimeException e) {
-            book.close();
-            throw new IllegalStateException("cannot take the paper exchange's fills over: " + e.getMessage(), e);
-        }
-        return book;
     }
 
     private static List<ExchangeClient> exchanges(Settings settings, PaperBook book, Clock clock) {
@@ -255,9 +235,6 @@ public final class Application implements AutoCloseable {
         stopQuietly(metricsServer);
         rateLimiter.close();
         paperBook.close();
-        if (paperDataSource != dataSource) {
-            paperDataSource.close();
-        }
         store.close();
         metrics.close();
         log.info("stopped");

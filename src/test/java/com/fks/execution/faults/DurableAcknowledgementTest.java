@@ -85,17 +85,17 @@ final class DurableAcknowledgementTest {
                 assertThat(service.postWebhook(Alerts.valid(Alerts.uniqueId())).statusCode()).isEqualTo(202);
             }
 
-            // then within a few seconds the paper book's file is forced (H2 by itself forces it only when it closes)
+            // then within a few seconds the paper book's file is forced (MVStore by itself forces it only when it closes)
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             boolean forced = false;
             while (!forced && System.nanoTime() < deadline) {
                 Thread.sleep(250);
                 forced = Files.readAllLines(trace).stream().anyMatch(l -> l.matches(
-                        ".*\\b(fsync|fdatasync)\\(\\d+<[^>]*paper-exchange\\.mv\\.db>\\).*= 0.*"));
+                        ".*\\b(fsync|fdatasync)\\(\\d+<[^>]*paper-book\\.mv\\.db>\\).*= 0.*"));
             }
             strace.destroy();
             assertThat(strace.waitFor(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(forced).as("an fsync of paper-exchange.mv.db that returned 0, in %s", trace).isTrue();
+            assertThat(forced).as("an fsync of paper-book.mv.db that returned 0, in %s", trace).isTrue();
         }
     }
 

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.app.Main;
 import com.fks.execution.exchange.ExchangeException;
-import com.fks.execution.exchange.paper.JdbcPaperBook;
-import com.fks.execution.exchange.paper.JdbcPaperBookDatabase;
+import com.fks.execution.exchange.paper.MapPaperBook;
 import com.fks.execution.exchange.paper.PaperBook;
 import com.fks.execution.testsupport.ServiceProcess;
-import com.zaxxer.hikari.HikariDataSource;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -43,8 +41,7 @@ public final class ServiceRecords {
      * the file had not caught up with when the service stopped); the service must be stopped or killed.
      */
     public static List<PaperBook.Fill> paperFills(Path dataDir) throws ExchangeException {
-        try (HikariDataSource ds = JdbcPaperBookDatabase.open(dataDir);
-             JdbcPaperBook book = JdbcPaperBook.embedded(ds, Map.of(), JdbcPaperBookDatabase.logFolder(dataDir))) {
+        try (MapPaperBook book = MapPaperBook.in(dataDir, Map.of(), null)) {
             book.open();
             return book.fills();
         }

@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
  * the orders that move them: each group of places locks every row its orders touch first, in one statement and in
  * the order of their names, so replicas neither spend a balance twice nor deadlock over it. Embedded
  * ({@link #embedded}), one process owns the book, and its balances are kept in memory ({@link MemoryBalances}): a
- * fill writes its order row only.
+ * fill writes its order row only. The embedded H2 book is now only opened to be taken over by {@link MapPaperBook}
+ * ({@link JdbcPaperBookDatabase#earlier}), as the version that wrote it would have opened it.
  */
 public final class JdbcPaperBook implements PaperBook {
     private static final Logger log = LoggerFactory.getLogger(JdbcPaperBook.class);
@@ -55,7 +56,7 @@ public final class JdbcPaperBook implements PaperBook {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final String ORDER_COLUMNS = "exchange_order_id, status, quantity, price";
     /** An order's row, as placed: {@link #orderRow} gives its values in this order, {@link #ROW_TYPES} their types. */
-    private static final String ORDER_ROW = "client_order_id, exchange_order_id, symbol, side, order_type, quantity, "
+    static final String ORDER_ROW = "client_order_id, exchange_order_id, symbol, side, order_type, quantity, "
             + "price, filled_at, status, limit_price, stop_price, base_asset, quote_asset, locked_amount, placed_at";
     private static final int[] ROW_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
             Types.DECIMAL, Types.DECIMAL, Types.BIGINT, Types.VARCHAR, Types.DECIMAL, Types.DECIMAL, Types.VARCHAR,
@@ -79,7 +80,7 @@ public final class JdbcPaperBook implements PaperBook {
     /** The embedded book's balances; null when they are rows (a book replicas share). */
     private final MemoryBalances memory;
     /** The embedded book's log of changes, which its H2 file catches up with at checkpoints; null when shared. */
-    private final JdbcPaperBookLog changes;
+    private final PaperBookLog changes;
     private final GroupCommitWriter writer;
     /** The book's places, run together for each group of the writer (in memory or in rows). */
     private final GroupCommitWriter.Batch<NewOrder, Object> placing;
@@ -100,7 +101,7 @@ public final class JdbcPaperBook implements PaperBook {
         this.dataSource = dataSource;
         this.startingBalances = Map.copyOf(startingBalances);
         this.memory = embedded ? new MemoryBalances(startingBalances) : null;
-        this.changes = embedded ? new JdbcPaperBookLog(logFolder) : null;
+        this.changes = embedded ? new PaperBookLog(logFolder) : null;
         this.writer = new GroupCommitWriter(embedded ? new WatchedTransactions(dataSource, memory, changes) : dataSource,
                 "paper-writer");
         this.placing = embedded ? this::placeAll : this::placeAllShared;
@@ -114,7 +115,7 @@ public final class JdbcPaperBook implements PaperBook {
      * Checkpointed and forced every second, they go in small steps, and the log's older segments can go.
      */
     private static ScheduledExecutorService checkpointEvery(Duration period, DataSource dataSource,
-                                                            JdbcPaperBookLog changes) {
+                                                            PaperBookLog changes) {
         ScheduledExecutorService forcing = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "paper-book-force");
             t.setDaemon(true);
@@ -163,6 +164,7 @@ public final class JdbcPaperBook implements PaperBook {
      * Brings the schema up to date and, on the embedded book, works its balances out: what the first call would
      * do, done while the service starts instead of on the first alert.
      */
+    @Override
     public void open() throws ExchangeException {
         ready();
     }
@@ -862,10 +864,10 @@ public final class JdbcPaperBook implements PaperBook {
             try {
                 long replayed = changes.open((kind, values) -> {
                     try {
-                        if (kind == JdbcPaperBookLog.PLACED) {
+                        if (kind == PaperBookLog.PLACED) {
                             bindRow(merge, values);
                             merge.executeUpdate();
-                        } else if (kind == JdbcPaperBookLog.ENDED) {
+                        } else if (kind == PaperBookLog.ENDED) {
                             bindEnd(end, values);
                             end.executeUpdate();
                         } else {

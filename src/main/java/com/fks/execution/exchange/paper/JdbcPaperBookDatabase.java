@@ -5,18 +5,24 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The JDBC paper book's own database beside an embedded store: an H2 file (DATA_DIR/paper-exchange) that keeps its
  * commits in memory and writes them at checkpoints, once a second ({@link JdbcPaperBook}), and a log of the book's
- * changes beside it (DATA_DIR/paper-exchange-log, {@link JdbcPaperBookLog}) that each commit reaches first, so a fill
+ * changes beside it (DATA_DIR/paper-exchange-log, {@link PaperBookLog}) that each commit reaches first, so a fill
  * survives a kill -9 like a real venue's record of it (forced once a second, not at each commit: a simulated venue,
  * off the webhook's path). Apart from the order view, which may lag, and from the order journal, which is the
  * service's own word. Its pool evicts dead connections as the store's does: the layering lets the exchange's JDBC
@@ -57,6 +63,8 @@ public final class JdbcPaperBookDatabase {
             // embedded book keeps them in memory and takes over the rows an earlier version left (ensureCarry).
             "CREATE TABLE IF NOT EXISTS paper_balances (asset VARCHAR(16) NOT NULL PRIMARY KEY, "
                     + "traded DECIMAL(38, 18) NOT NULL, locked DECIMAL(38, 18) NOT NULL)");
+    /** The H2 book's file under DATA_DIR, which {@link MapPaperBook} replaced. */
+    static final String FILE = "paper-exchange.mv.db";
     /** The first version's columns, which an import from the store's database copies. */
     private static final String COLUMNS = "client_order_id, exchange_order_id, symbol, side, order_type, quantity, "
             + "price, filled_at";
@@ -185,6 +193,56 @@ public final class JdbcPaperBookDatabase {
                 insert.executeBatch();
             }
             return copied;
+        }
+    }
+
+    /**
+     * What an embedded book of an earlier version holds, for {@link MapPaperBook} to take over when its file is
+     * new: the H2 book under {@code dataDir} (opened as that version would: its log replayed, balance rows of the
+     * version before taken over), with the fills of the first version, which were kept in the store's own
+     * database ({@code store}). Nothing when there is neither.
+     */
+    public static MapPaperBook.Earlier earlier(Path dataDir, Supplier<DataSource> store,
+                                               Map<String, BigDecimal> startingBalances) {
+        return () -> {
+            if (!Files.exists(dataDir.resolve(FILE)) && !hasFills(store.get())) {
+                return MapPaperBook.Taken.NOTHING;
+            }
+            try (HikariDataSource file = open(dataDir)) {
+                importFrom(store.get(), file);
+                try (JdbcPaperBook book = JdbcPaperBook.embedded(file, startingBalances, logFolder(dataDir))) {
+                    book.open();
+                }
+                List<Object[]> rows = new ArrayList<>();
+                Map<String, BigDecimal[]> carry = new HashMap<>();
+                try (Connection c = file.getConnection(); Statement s = c.createStatement()) {
+                    try (ResultSet rs = s.executeQuery("SELECT " + JdbcPaperBook.ORDER_ROW + " FROM paper_orders")) {
+                        int columns = rs.getMetaData().getColumnCount();
+                        while (rs.next()) {
+                            Object[] row = new Object[columns];
+                            for (int i = 0; i < columns; i++) {
+                                Object value = rs.getObject(i + 1);
+                                row[i] = value instanceof Number n && !(value instanceof BigDecimal)
+                                        ? Long.valueOf(n.longValue()) : value;
+                            }
+                            rows.add(row);
+                        }
+                    }
+                    try (ResultSet rs = s.executeQuery("SELECT asset, traded, locked FROM paper_balance_carry")) {
+                        while (rs.next()) {
+                            carry.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
+                        }
+                    }
+                }
+                return new MapPaperBook.Taken(rows, carry);
+            }
+        };
+    }
+
+    private static boolean hasFills(DataSource store) throws SQLException {
+        try (Connection c = store.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM paper_orders")) {
+            return rs.next() && rs.getLong(1) > 0;
         }
     }
 }

@@ -45,6 +45,12 @@ public interface PaperBook extends AutoCloseable {
      */
     ExchangeOrder place(NewOrder order) throws ExchangeException;
 
+    /**
+     * Brings the book up to date (schema, replay of its log, balances worked out): what its first use would do,
+     * done while the service starts instead of on the first alert.
+     */
+    void open() throws ExchangeException;
+
     Optional<ExchangeOrder> find(String clientOrderId) throws ExchangeException;
 
     /** The orders of a symbol still resting, oldest first. */

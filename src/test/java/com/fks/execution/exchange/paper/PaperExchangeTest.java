@@ -6,7 +6,6 @@ import com.fks.execution.exchange.ExchangeOrderStatus;
 import com.fks.execution.exchange.OrderRequest;
 import com.fks.execution.order.OrderType;
 import com.fks.execution.order.Side;
-import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,6 @@ final class PaperExchangeTest {
 
     @TempDir
     Path dataDir;
-    private HikariDataSource dataSource;
     private PaperBook book;
     private int ids;
 
@@ -40,7 +38,6 @@ final class PaperExchangeTest {
     void closeBook() {
         if (book != null) {
             book.close();
-            dataSource.close();
         }
     }
 
@@ -50,8 +47,7 @@ final class PaperExchangeTest {
 
     private PaperExchange open(Map<String, BigDecimal> balances, double failureRate) {
         closeBook();
-        dataSource = JdbcPaperBookDatabase.open(dataDir);
-        book = JdbcPaperBook.embedded(dataSource, balances, JdbcPaperBookDatabase.logFolder(dataDir));
+        book = MapPaperBook.in(dataDir, balances, null);
         return new PaperExchange(book, Duration.ZERO, failureRate, Clock.systemUTC());
     }
 

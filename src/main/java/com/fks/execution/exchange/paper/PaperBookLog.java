@@ -32,8 +32,8 @@ import java.nio.file.Path;
  * <p>The writer's thread stages and appends ({@link WatchedTransactions.Listener}); the forcing thread reads
  * {@link #committedEnd} before a checkpoint and reports it after.
  */
-final class JdbcPaperBookLog implements WatchedTransactions.Listener, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(JdbcPaperBookLog.class);
+final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PaperBookLog.class);
     /** Small: everything in the active segment is replayed at the next opening. */
     static final long SEGMENT_BYTES = 1024 * 1024;
     static final byte PLACED = 1;
@@ -60,7 +60,7 @@ final class JdbcPaperBookLog implements WatchedTransactions.Listener, AutoClosea
     /** Every record before this position is in the H2 file, forced. */
     private volatile long checkpointed;
 
-    JdbcPaperBookLog(Path folder) {
+    PaperBookLog(Path folder) {
         this.folder = folder;
     }
 
@@ -74,11 +74,7 @@ final class JdbcPaperBookLog implements WatchedTransactions.Listener, AutoClosea
             ByteBuffer payload = entry.payload();
             while (payload.hasRemaining()) {
                 byte kind = payload.get();
-                Object[] values = new Object[payload.get()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = value(payload);
-                }
-                changes.apply(kind, values);
+                changes.apply(kind, decode(payload));
                 count[0]++;
             }
         });
@@ -113,29 +109,54 @@ final class JdbcPaperBookLog implements WatchedTransactions.Listener, AutoClosea
             frames.begin(256);
             staging = true;
         }
-        frames.ensure(2).put(kind).put((byte) values.length);
-        for (Object value : values) {
-            put(value);
-        }
+        byte[] encoded = encode(values);
+        frames.ensure(1 + encoded.length).put(kind).put(encoded);
     }
 
-    private void put(Object value) {
-        if (value == null) {
-            frames.ensure(1).put(NULL);
-        } else if (value instanceof String s) {
-            putText(STRING, s);
-        } else if (value instanceof BigDecimal d) {
-            putText(DECIMAL, d.toString());
-        } else if (value instanceof Long l) {
-            frames.ensure(9).put(LONG).putLong(l);
-        } else {
-            throw new IllegalArgumentException("a paper book value of type " + value.getClass().getName());
+    /**
+     * Values (String, BigDecimal, Long or null; at most 127) as the log holds them after a change's kind: their
+     * count, then each typed. Also how {@link MapPaperBook} keeps an order's row.
+     */
+    static byte[] encode(Object[] values) {
+        int size = 1;
+        byte[][] texts = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            if (value == null) {
+                size += 1;
+            } else if (value instanceof Long) {
+                size += 9;
+            } else if (value instanceof String s) {
+                texts[i] = s.getBytes(StandardCharsets.UTF_8);
+                size += 5 + texts[i].length;
+            } else if (value instanceof BigDecimal d) {
+                texts[i] = d.toString().getBytes(StandardCharsets.US_ASCII);
+                size += 5 + texts[i].length;
+            } else {
+                throw new IllegalArgumentException("a paper book value of type " + value.getClass().getName());
+            }
         }
+        ByteBuffer out = ByteBuffer.allocate(size).put((byte) values.length);
+        for (int i = 0; i < values.length; i++) {
+            Object value = values[i];
+            if (value == null) {
+                out.put(NULL);
+            } else if (value instanceof Long l) {
+                out.put(LONG).putLong(l);
+            } else {
+                out.put(value instanceof String ? STRING : DECIMAL).putInt(texts[i].length).put(texts[i]);
+            }
+        }
+        return out.array();
     }
 
-    private void putText(byte type, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        frames.ensure(5 + bytes.length).put(type).putInt(bytes.length).put(bytes);
+    /** The values {@link #encode} wrote, read from the buffer's position. */
+    static Object[] decode(ByteBuffer in) throws IOException {
+        Object[] values = new Object[in.get()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value(in);
+        }
+        return values;
     }
 
     private static Object value(ByteBuffer payload) throws IOException {
