@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +32,7 @@ public final class ExecutionMetrics implements AutoCloseable {
     private static final int MAX_FIELD_LABEL_LENGTH = 40;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
     /*
      * The counters every webhook touches, found by their label value alone: building the general key (name and
      * tags joined) cost each request a String, a varargs array and a boxed status. Reasons and validation
@@ -283,9 +284,26 @@ public final class ExecutionMetrics implements AutoCloseable {
     }
 
     private Counter counter(String name, String description, String... tags) {
-        String key = name + String.join("\u0000", tags);
-        return counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
-                .register(registry));
+        return counters.computeIfAbsent(new CounterKey(name, tags), k -> Counter.builder(name)
+                .description(description).tags(tags).register(registry));
+    }
+
+    /** A counter's name and tags as a map key without joining them into a new string at each increment. */
+    private record CounterKey(String name, String[] tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CounterKey other && name.equals(other.name) && Arrays.equals(tags, other.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(tags);
+        }
+
+        @Override
+        public String toString() {
+            return name + Arrays.toString(tags);
+        }
     }
 
     @Override

@@ -347,8 +347,12 @@ public final class MapPaperBook implements PaperBook {
                     fillPrice != null ? ExchangeOrderStatus.FILLED.name() : OPEN,
                     stored(order.request().limitPrice()), stored(order.request().stopPrice()), order.assets().base(),
                     order.assets().quote(), fillPrice != null ? null : needed, placedAt};
-            change(c -> c.placed(row), () -> {
-                putRow(m, row);
+            byte[] value = PaperBookLog.encode(row);
+            change(c -> c.placed(value), () -> {
+                m.orders.put(clientOrderId, value);
+                if (fillPrice == null) {
+                    m.resting.put(restingKey(row), "");
+                }
                 if (fillPrice != null) {
                     trade(side, order.assets().base(), order.assets().quote(), quantity, fillPrice);
                 } else {

@@ -93,15 +93,20 @@ final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable 
 
     /** Stages an order row as placed (the values of the book's insert, in its column order). */
     void placed(Object[] row) {
-        stage(PLACED, row);
+        stage(PLACED, encode(row));
+    }
+
+    /** Stages an order row as placed, already encoded ({@link #encode}). */
+    void placed(byte[] encodedRow) {
+        stage(PLACED, encodedRow);
     }
 
     /** Stages the end of a resting order: {client order id, status, price, filled at}. */
     void ended(Object[] values) {
-        stage(ENDED, values);
+        stage(ENDED, encode(values));
     }
 
-    private void stage(byte kind, Object[] values) {
+    private void stage(byte kind, byte[] encoded) {
         if (journal == null) {
             throw new IllegalStateException("the paper book's log is not open");
         }
@@ -109,7 +114,6 @@ final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable 
             frames.begin(256);
             staging = true;
         }
-        byte[] encoded = encode(values);
         frames.ensure(1 + encoded.length).put(kind).put(encoded);
     }
 
@@ -119,7 +123,7 @@ final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable 
      */
     static byte[] encode(Object[] values) {
         int size = 1;
-        byte[][] texts = new byte[values.length][];
+        String[] decimals = null;
         for (int i = 0; i < values.length; i++) {
             Object value = values[i];
             if (value == null) {
@@ -127,11 +131,13 @@ final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable 
             } else if (value instanceof Long) {
                 size += 9;
             } else if (value instanceof String s) {
-                texts[i] = s.getBytes(StandardCharsets.UTF_8);
-                size += 5 + texts[i].length;
+                size += 5 + utf8Length(s);
             } else if (value instanceof BigDecimal d) {
-                texts[i] = d.toString().getBytes(StandardCharsets.US_ASCII);
-                size += 5 + texts[i].length;
+                if (decimals == null) {
+                    decimals = new String[values.length];
+                }
+                decimals[i] = d.toString();
+                size += 5 + decimals[i].length();
             } else {
                 throw new IllegalArgumentException("a paper book value of type " + value.getClass().getName());
             }
@@ -143,11 +149,35 @@ final class PaperBookLog implements WatchedTransactions.Listener, AutoCloseable 
                 out.put(NULL);
             } else if (value instanceof Long l) {
                 out.put(LONG).putLong(l);
+            } else if (value instanceof String s) {
+                putText(out.put(STRING), s);
             } else {
-                out.put(value instanceof String ? STRING : DECIMAL).putInt(texts[i].length).put(texts[i]);
+                putText(out.put(DECIMAL), decimals[i]);
             }
         }
         return out.array();
+    }
+
+    /** The UTF-8 length of a text, counted without encoding it when it is ASCII (ids, symbols, numbers). */
+    private static int utf8Length(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return text.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return text.length();
+    }
+
+    private static void putText(ByteBuffer out, String text) {
+        int length = utf8Length(text);
+        out.putInt(length);
+        if (length != text.length()) {
+            out.put(text.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            out.put((byte) text.charAt(i));
+        }
     }
 
     /** The values {@link #encode} wrote, read from the buffer's position. */
