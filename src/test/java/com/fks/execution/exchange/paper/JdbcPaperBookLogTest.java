@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,13 +69,7 @@ final class JdbcPaperBookLogTest {
         // given a crashed book whose log ends in a record cut short (a crash in the middle of writing it)
         List<PaperBook.Fill> filled = tradeAndCrash();
         Path segment = onlySegment();
-        long length = Files.size(segment);
-        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            file.seek(length);
-            file.writeInt(200);
-            file.writeInt(0x1234);
-            file.write(new byte[20]);
-        }
+        PaperBookCrashes.tearTail(segment);
 
         // when it opens again
         try (HikariDataSource file = JdbcPaperBookDatabase.open(dataDir);
@@ -94,20 +87,12 @@ final class JdbcPaperBookLogTest {
         // given a crashed book whose log has a byte changed inside its first record, with records after it
         tradeAndCrash();
         Path segment = onlySegment();
-        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            file.seek(12);
-            int b = file.read();
-            file.seek(12);
-            file.write(b ^ 0x5a);
-        }
+        PaperBookCrashes.damageFirstRecord(segment);
 
         // when it opens again, then it refuses, naming the file and the offset, rather than lose what follows
         try (HikariDataSource file = JdbcPaperBookDatabase.open(dataDir);
              JdbcPaperBook book = book(file, "1000")) {
-            assertThatThrownBy(book::open)
-                    .isInstanceOf(ExchangeException.class)
-                    .hasMessageContaining(segment.toString())
-                    .hasMessageContaining("at offset 0");
+            PaperBookCrashes.assertRefusesToOpen(book::open, segment);
         }
     }
 
@@ -169,16 +154,7 @@ final class JdbcPaperBookLogTest {
     private List<PaperBook.Fill> tradeAndCrash() throws Exception {
         HikariDataSource file = JdbcPaperBookDatabase.open(dataDir);
         JdbcPaperBook book = book(file, "1000");
-        PaperExchange paper = new PaperExchange(book, Duration.ZERO, 0, Clock.systemUTC());
-        paper.observePrice("BTCUSDT", new BigDecimal("100"));
-        paper.place(order(Side.BUY, OrderType.MARKET, "1", null));
-        paper.place(order(Side.BUY, OrderType.MARKET, "1", null));
-        paper.place(order(Side.SELL, OrderType.MARKET, "0.5", null));
-        paper.place(order(Side.BUY, OrderType.LIMIT, "1", "50"));
-        OrderRequest cancelled = order(Side.BUY, OrderType.LIMIT, "1", "40");
-        paper.place(cancelled);
-        paper.cancel("BTCUSDT", cancelled.clientOrderId());
-        List<PaperBook.Fill> fills = book.fills();
+        List<PaperBook.Fill> fills = PaperBookCrashes.trade(book, this::order);
         crash(file);
         book.close(); // the log's lock goes with the process
         file.close();

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,13 +101,7 @@ final class MapPaperBookTest {
             copyAsKilled(dataDir, tmp.resolve("killed"), true);
         }
         Path segment = onlySegment(tmp.resolve("killed"));
-        long length = Files.size(segment);
-        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            file.seek(length);
-            file.writeInt(200);
-            file.writeInt(0x1234);
-            file.write(new byte[20]);
-        }
+        PaperBookCrashes.tearTail(segment);
 
         // when it opens again, then the torn record is gone and every order before it is there
         try (MapPaperBook book = MapPaperBook.in(tmp.resolve("killed"), ACCOUNT, null, NEVER)) {
@@ -125,19 +118,11 @@ final class MapPaperBookTest {
             copyAsKilled(dataDir, tmp.resolve("killed"), true);
         }
         Path segment = onlySegment(tmp.resolve("killed"));
-        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            file.seek(12);
-            int b = file.read();
-            file.seek(12);
-            file.write(b ^ 0x5a);
-        }
+        PaperBookCrashes.damageFirstRecord(segment);
 
         // when it opens again, then it refuses, naming the file and the offset, rather than lose what follows
         try (MapPaperBook book = MapPaperBook.in(tmp.resolve("killed"), ACCOUNT, null, NEVER)) {
-            assertThatThrownBy(book::open)
-                    .isInstanceOf(ExchangeException.class)
-                    .hasMessageContaining(segment.toString())
-                    .hasMessageContaining("at offset 0");
+            PaperBookCrashes.assertRefusesToOpen(book::open, segment);
         }
     }
 
@@ -293,18 +278,8 @@ final class MapPaperBookTest {
         assertThat(book.freeBalance("BTC")).isEqualByComparingTo("1.5");
     }
 
-    /** Buys 1 BTC at 100 twice, sells 0.5 at 100, rests a limit buy and a second one that it cancels. */
     private List<PaperBook.Fill> trade(PaperBook book) throws Exception {
-        PaperExchange paper = new PaperExchange(book, Duration.ZERO, 0, Clock.systemUTC());
-        paper.observePrice("BTCUSDT", new BigDecimal("100"));
-        paper.place(order(Side.BUY, OrderType.MARKET, "1", null));
-        paper.place(order(Side.BUY, OrderType.MARKET, "1", null));
-        paper.place(order(Side.SELL, OrderType.MARKET, "0.5", null));
-        paper.place(order(Side.BUY, OrderType.LIMIT, "1", "50"));
-        OrderRequest cancelled = order(Side.BUY, OrderType.LIMIT, "1", "40");
-        paper.place(cancelled);
-        paper.cancel("BTCUSDT", cancelled.clientOrderId());
-        return book.fills();
+        return PaperBookCrashes.trade(book, this::order);
     }
 
     /**
