@@ -37,7 +37,6 @@ import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
