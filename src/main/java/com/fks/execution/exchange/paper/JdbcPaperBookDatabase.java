@@ -13,8 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -204,18 +202,17 @@ public final class JdbcPaperBookDatabase {
      */
     public static MapPaperBook.Earlier earlier(Path dataDir, Supplier<DataSource> store,
                                                Map<String, BigDecimal> startingBalances) {
-        return () -> {
+        return into -> {
             if (!Files.exists(dataDir.resolve(FILE)) && !hasFills(store.get())) {
-                return MapPaperBook.Taken.NOTHING;
+                return;
             }
             try (HikariDataSource file = open(dataDir)) {
                 importFrom(store.get(), file);
                 try (JdbcPaperBook book = JdbcPaperBook.embedded(file, startingBalances, logFolder(dataDir))) {
                     book.open();
                 }
-                List<Object[]> rows = new ArrayList<>();
-                Map<String, BigDecimal[]> carry = new HashMap<>();
                 try (Connection c = file.getConnection(); Statement s = c.createStatement()) {
+                    s.setFetchSize(1_000);
                     try (ResultSet rs = s.executeQuery("SELECT " + JdbcPaperBook.ORDER_ROW + " FROM paper_orders")) {
                         int columns = rs.getMetaData().getColumnCount();
                         while (rs.next()) {
@@ -225,16 +222,15 @@ public final class JdbcPaperBookDatabase {
                                 row[i] = value instanceof Number n && !(value instanceof BigDecimal)
                                         ? Long.valueOf(n.longValue()) : value;
                             }
-                            rows.add(row);
+                            into.row(row);
                         }
                     }
                     try (ResultSet rs = s.executeQuery("SELECT asset, traded, locked FROM paper_balance_carry")) {
                         while (rs.next()) {
-                            carry.put(rs.getString(1), new BigDecimal[] {rs.getBigDecimal(2), rs.getBigDecimal(3)});
+                            into.carry(rs.getString(1), rs.getBigDecimal(2), rs.getBigDecimal(3));
                         }
                     }
                 }
-                return new MapPaperBook.Taken(rows, carry);
             }
         };
     }

@@ -71,16 +71,24 @@ public final class MapPaperBook implements PaperBook {
     private static final int LOCKED = 13;
     private static final int PLACED_AT = 14;
     private static final String OPEN = ExchangeOrderStatus.OPEN.name();
+    /** Orders of an earlier book taken over between two commits. */
+    private static final int TAKE_OVER_COMMIT = 10_000;
 
     /** What an earlier version's book held, taken over when this book's file is new. */
     public interface Earlier {
-        /** Its orders as rows (JdbcPaperBook's columns), and by asset what its balances held beyond them. */
-        Taken take() throws Exception;
+        /**
+         * Hands its orders to {@code into} one row at a time (JdbcPaperBook's columns; however many, they are
+         * never all in the heap at once), then by asset what its balances held beyond them.
+         */
+        void takeInto(Into into) throws Exception;
     }
 
-    /** An earlier book's orders and the balances {traded, locked} they do not explain. */
-    public record Taken(List<Object[]> rows, Map<String, BigDecimal[]> carry) {
-        public static final Taken NOTHING = new Taken(List.of(), Map.of());
+    /** Where an earlier book's orders and balances go. */
+    public interface Into {
+        void row(Object[] row);
+
+        /** {traded, locked} of an asset that its orders do not explain. */
+        void carry(String asset, BigDecimal traded, BigDecimal locked);
     }
 
     /** The maps of one open file. */
@@ -201,19 +209,36 @@ public final class MapPaperBook implements PaperBook {
         }
     }
 
+    /**
+     * Takes an earlier book over, committed every {@link #TAKE_OVER_COMMIT} orders so that what is not yet written
+     * stays small; the file is marked taken over in the last commit, so a take-over cut short is done again whole
+     * at the next opening (a row written twice is the same row).
+     */
     private void takeOver(Maps m) throws Exception {
-        Taken taken = earlier == null ? Taken.NOTHING : earlier.take();
-        for (Object[] row : taken.rows()) {
-            putRow(m, row);
+        long[] taken = {0, 0};
+        if (earlier != null) {
+            earlier.takeInto(new Into() {
+                @Override
+                public void row(Object[] row) {
+                    putRow(m, row);
+                    if (++taken[0] % TAKE_OVER_COMMIT == 0) {
+                        m.store.commit();
+                    }
+                }
+
+                @Override
+                public void carry(String asset, BigDecimal traded, BigDecimal locked) {
+                    m.carry.put(asset, traded.toPlainString() + ' ' + locked.toPlainString());
+                    taken[1]++;
+                }
+            });
         }
-        taken.carry().forEach((asset, moved) -> m.carry.put(asset, moved[0].toPlainString() + ' '
-                + moved[1].toPlainString()));
         m.meta.put(IMPORTED, Long.toString(System.currentTimeMillis()));
         m.store.commit();
         m.store.sync();
-        if (!taken.rows().isEmpty() || !taken.carry().isEmpty()) {
+        if (taken[0] > 0 || taken[1] > 0) {
             log.info("paper exchange: {} orders taken over from its earlier book (paper-exchange.mv.db, no longer "
-                    + "read)", taken.rows().size());
+                    + "read)", taken[0]);
         }
     }
 

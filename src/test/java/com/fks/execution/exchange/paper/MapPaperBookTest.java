@@ -258,6 +258,34 @@ final class MapPaperBookTest {
     }
 
     @Test
+    void shouldTakeOverAnEarlierBookOfManyOrdersInSeveralCommits() throws Exception {
+        // given the previous version's book with 25,000 fills (more than one commit of the take-over holds)
+        Path dataDir = tmp.resolve("data");
+        Map<String, BigDecimal> account = Map.of("USDT", new BigDecimal("10000"));
+        try (HikariDataSource store = Database.open(new Settings.Database(null, null, null), dataDir)) {
+            try (HikariDataSource file = JdbcPaperBookDatabase.open(dataDir);
+                 Connection c = file.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO paper_orders (client_order_id, exchange_order_id, symbol, side, "
+                        + "order_type, quantity, price, filled_at, status, base_asset, quote_asset, placed_at) "
+                        + "SELECT 'fkx' || X, 'paper-' || X, 'BTCUSDT', 'BUY', 'MARKET', 0.001, 100, "
+                        + "1700000000000 + X, 'FILLED', 'BTC', 'USDT', 1700000000000 + X FROM SYSTEM_RANGE(1, 25000)");
+            }
+
+            // when this version's book opens there
+            try (MapPaperBook book = MapPaperBook.in(dataDir, account,
+                    JdbcPaperBookDatabase.earlier(dataDir, () -> store, account))) {
+                // then every fill is there, with the balances they moved (25,000 x 0.001 BTC at 100 USDT)
+                assertThat(book.fills()).hasSize(25_000).first().satisfies(f ->
+                        assertThat(f.clientOrderId()).isEqualTo("fkx1"));
+                assertThat(book.find("fkx25000")).get().satisfies(o ->
+                        assertThat(o.status()).isEqualTo(ExchangeOrderStatus.FILLED));
+                assertThat(book.freeBalance("BTC")).isEqualByComparingTo("25");
+                assertThat(book.freeBalance("USDT")).isEqualByComparingTo("7500");
+            }
+        }
+    }
+
+    @Test
     void shouldTakeNothingOverWhereThereIsNoEarlierBook() throws Exception {
         Path dataDir = tmp.resolve("data");
         try (HikariDataSource store = Database.open(new Settings.Database(null, null, null), dataDir);
