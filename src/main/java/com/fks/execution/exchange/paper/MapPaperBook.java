@@ -375,12 +375,10 @@ public final class MapPaperBook implements PaperBook {
             byte[] value = PaperBookLog.encode(row);
             change(c -> c.placed(value), () -> {
                 m.orders.put(clientOrderId, value);
-                if (fillPrice == null) {
-                    m.resting.put(restingKey(row), "");
-                }
                 if (fillPrice != null) {
                     trade(side, order.assets().base(), order.assets().quote(), quantity, fillPrice);
                 } else {
+                    m.resting.put(restingKey(row), "");
                     move(neededAsset, BigDecimal.ZERO, needed);
                 }
             });
