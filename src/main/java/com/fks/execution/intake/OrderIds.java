@@ -17,7 +17,15 @@ public final class OrderIds {
      * ids sort by arrival; 80 random bits keep them unguessable and unique across replicas.
      */
     public static String newOrderId() {
-        return orderId(System.currentTimeMillis(), RANDOM);
+        return newOrderId(System.currentTimeMillis());
+    }
+
+    /**
+     * An order id that begins with {@code receivedMillis}, the order's receipt time: the embedded store then lists
+     * orders by time from their ids alone, with no index beside them.
+     */
+    public static String newOrderId(long receivedMillis) {
+        return orderId(receivedMillis, RANDOM);
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();

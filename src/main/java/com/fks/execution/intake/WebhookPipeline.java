@@ -241,8 +241,8 @@ public final class WebhookPipeline {
             throw new AlertRejectedException(RejectionReason.QUEUE_FULL,
                     "too many orders waiting for their exchange; nothing was recorded, retry");
         }
-        String orderId = OrderIds.newOrderId();
         Instant receivedAt = p.clock().instant();
+        String orderId = OrderIds.newOrderId(receivedAt.toEpochMilli());
         NewOrder order = new NewOrder(orderId, alert.alertId(), OrderIds.clientOrderId(orderId), alert.exchange(),
                 alert.symbol(), alert.side(), alert.type(), alert.quantity(), alert.price(), alert.confidence(),
                 alert.strategy(), alert.storedJson(), receivedAt, alert.terms());

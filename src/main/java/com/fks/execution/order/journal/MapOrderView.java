@@ -7,6 +7,7 @@ import com.fks.execution.order.OrderStatus;
 import com.fks.execution.order.OrderUpdate;
 import com.fks.execution.order.PositionLedger;
 import com.fks.execution.order.StoreUnavailableException;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ final class MapOrderView implements AutoCloseable {
     private static final int COMPACT_EVERY_COMMITS = 64;
     private static final int PURGE_CHUNK = 10_000;
     private static final int LAST_WRITTEN = 4_096;
+    private static final int ID_TIME_DIGITS = 12;
 
     /** An alert id as the view keeps it: the order it made and when that alert came in. */
     record AlertIdEntry(String orderId, long receivedAt) {
@@ -113,7 +115,11 @@ final class MapOrderView implements AutoCloseable {
         final MVStore store;
         /** Order id → the order's state, its steps and its alert ({@link OrderCodec}). */
         final MVMap<String, byte[]> orders;
-        /** Receipt time (16 hex digits) + order id → "": the newest orders first without a sort. */
+        /**
+         * Receipt time (16 hex digits) + order id → "", for the orders whose id does not begin with their receipt
+         * time (protection orders, orders of earlier versions): with {@link #newestTimedId} the newest orders first
+         * without a sort. An order made by an alert is found in its time's place in {@link #orders} itself.
+         */
         final MVMap<String, String> byTime;
         /** Order id → "" for every order not yet final: what a restart holds in memory. */
         final MVMap<String, String> open;
@@ -124,6 +130,11 @@ final class MapOrderView implements AutoCloseable {
         final MVMap<String, String> states;
         final MVMap<String, String> meta;
         final PositionLedger ledger = new PositionLedger();
+        /**
+         * The receipt time of the newest order whose id begins with it ({@link #timedId}), -1 for none: where the
+         * newest-first walk of {@link #orders} starts, above the ids of earlier versions that only look like times.
+         */
+        volatile long newestTimedId;
 
         private Maps(MVStore store) {
             this.store = store;
@@ -139,6 +150,15 @@ final class MapOrderView implements AutoCloseable {
                 String[] value = e.getValue().split(" ");
                 ledger.restore(key[0], key[1], key[2].equals("\u0001") ? null : key[2], new BigDecimal(value[0]),
                         new BigDecimal(value[1]));
+            }
+            newestTimedId = -1;
+            Cursor<String, byte[]> newestFirst = orders.cursor(null, null, true);
+            while (newestFirst.hasNext()) {
+                String id = newestFirst.next();
+                if (idTime(id) >= 0 && timedId(OrderCodec.decode(newestFirst.getValue()))) {
+                    newestTimedId = idTime(id);
+                    break;
+                }
             }
         }
 
@@ -179,7 +199,12 @@ final class MapOrderView implements AutoCloseable {
         /** A new order's value and its place in time, without its alert id (a take-over copies those apart). */
         void putOrder(Order o, byte[] value) {
             orders.put(o.orderId(), value);
-            byTime.put(timeKey(o.receivedAt().toEpochMilli(), o.orderId()), "");
+            long received = o.receivedAt().toEpochMilli();
+            if (timedId(o)) {
+                newestTimedId = Math.max(newestTimedId, received);
+            } else {
+                byTime.put(timeKey(received, o.orderId()), "");
+            }
             if (o.status().isFinal()) {
                 open.remove(o.orderId());
             } else {
@@ -194,6 +219,28 @@ final class MapOrderView implements AutoCloseable {
         void putAlertId(String alertId, String orderId, long receivedAt) {
             alertIds.put(alertId, orderId + '\t' + receivedAt);
         }
+    }
+
+    /** Whether the order's id begins with its receipt time: it is then listed from its place in {@code orders}. */
+    static boolean timedId(Order o) {
+        return idTime(o.orderId()) == o.receivedAt().toEpochMilli();
+    }
+
+    /** The time in milliseconds that an id's first 12 lowercase hex digits say, -1 when they are not hex digits. */
+    static long idTime(String id) {
+        if (id.length() < ID_TIME_DIGITS) {
+            return -1;
+        }
+        long t = 0;
+        for (int i = 0; i < ID_TIME_DIGITS; i++) {
+            char c = id.charAt(i);
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (digit < 0) {
+                return -1;
+            }
+            t = t << 4 | digit;
+        }
+        return t;
     }
 
     /** 16 hex digits of the time, then the id: keys that sort by time. */
@@ -221,7 +268,8 @@ final class MapOrderView implements AutoCloseable {
         /** The order as the view had it before the batch (null for one accepted in it). */
         OrderCodec.Stored before;
         Order state;
-        final StringBuilder steps = new StringBuilder();
+        /** Sized for an order's usual steps in one batch (received, accepted, submitting, filled): it did not grow. */
+        final StringBuilder steps = new StringBuilder(256);
     }
 
     /**
@@ -295,14 +343,15 @@ final class MapOrderView implements AutoCloseable {
             for (OrderChange change : changes.values()) {
                 Order o = change.state;
                 if (change.accepted != null) {
-                    byte[] value = OrderCodec.encode(o, change.steps.toString(), change.accepted.alertJson());
+                    byte[] value = OrderCodec.encode(o, "", change.steps, change.accepted.alertJson());
                     m.putAccepted(o, value);
                     remember(o, value);
                     continue;
                 }
                 OrderCodec.Stored before = change.before;
                 String history = before == null || before.history() == null ? "" : before.history();
-                byte[] value = OrderCodec.encode(o, history + change.steps, before == null ? null : before.alertJson());
+                byte[] value = OrderCodec.encode(o, history, change.steps,
+                        before == null ? null : before.alertJson());
                 m.orders.put(o.orderId(), value);
                 remember(o, value);
                 if (o.status().isFinal()) {
@@ -435,23 +484,66 @@ final class MapOrderView implements AutoCloseable {
         }
     }
 
-    /** The newest orders first, without their history. */
+    /**
+     * The newest orders first, without their history: by receipt time, then id. Two walks merged, newest first:
+     * the orders whose id begins with their receipt time, in {@code orders} itself; the others, in
+     * {@code orders_by_time}.
+     */
     List<Order> recent(int limit) {
         Maps m = readable();
         try {
             List<Order> out = new ArrayList<>();
-            String key = m.byTime.lastKey();
-            while (key != null && out.size() < limit) {
-                byte[] bytes = m.orders.get(key.substring(16));
-                if (bytes != null) {
-                    out.add(OrderCodec.decode(bytes));
+            long newest = m.newestTimedId;
+            Cursor<String, byte[]> ids = m.orders.cursor(newest < 0 ? "" : timeKey(newest + 1, "").substring(4),
+                    null, true);
+            Order byId = nextTimed(ids, newest);
+            String timeKey = m.byTime.lastKey();
+            Order byTime = null;
+            while (out.size() < limit) {
+                while (byTime == null && timeKey != null) {
+                    String id = timeKey.substring(16);
+                    byte[] bytes = idTime(id) == Long.parseLong(timeKey.substring(0, 16), 16) ? null
+                            : m.orders.get(id); // an order listed from its id, or one no longer held
+                    byTime = bytes == null ? null : OrderCodec.decode(bytes);
+                    timeKey = m.byTime.lowerKey(timeKey);
                 }
-                key = m.byTime.lowerKey(key);
+                if (byId == null && byTime == null) {
+                    break;
+                }
+                if (byTime == null || (byId != null && newer(byId, byTime))) {
+                    out.add(byId);
+                    byId = nextTimed(ids, newest);
+                } else {
+                    out.add(byTime);
+                    byTime = null;
+                }
             }
             return out;
         } catch (RuntimeException e) {
             throw unavailable("listing orders", e);
         }
+    }
+
+    /** The next order down the walk of {@code orders} whose id begins with its receipt time. */
+    private static Order nextTimed(Cursor<String, byte[]> ids, long newest) {
+        if (newest < 0) {
+            return null;
+        }
+        while (ids.hasNext()) {
+            String id = ids.next();
+            if (idTime(id) >= 0) {
+                Order o = OrderCodec.decode(ids.getValue());
+                if (timedId(o)) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean newer(Order a, Order b) {
+        int byTime = a.receivedAt().compareTo(b.receivedAt());
+        return byTime != 0 ? byTime > 0 : a.orderId().compareTo(b.orderId()) > 0;
     }
 
     /** Every order not yet final. */

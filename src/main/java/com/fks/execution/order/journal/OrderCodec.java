@@ -33,9 +33,17 @@ final class OrderCodec {
     }
 
     static byte[] encode(Order o, String history, String alertJson) {
+        return encode(o, history, "", alertJson);
+    }
+
+    /**
+     * The history as the steps the order had and the steps a batch adds, written one after the other: joined into
+     * a String first, they were two more copies of the history for every order the view writes.
+     */
+    static byte[] encode(Order o, CharSequence history, CharSequence moreSteps, String alertJson) {
         Out out = SCRATCH.get();
         out.reset();
-        encode(out, o, history, alertJson);
+        encode(out, o, history, moreSteps, alertJson);
         byte[] value = out.bytes();
         out.release();
         return value;
@@ -49,7 +57,7 @@ final class OrderCodec {
      */
     private static final ThreadLocal<Out> SCRATCH = ThreadLocal.withInitial(() -> new Out(Out.KEPT));
 
-    private static void encode(Out out, Order o, String history, String alertJson) {
+    private static void encode(Out out, Order o, CharSequence history, CharSequence moreSteps, String alertJson) {
         out.put(VERSION);
         out.string(o.orderId());
         out.string(o.alertId());
@@ -72,7 +80,7 @@ final class OrderCodec {
         out.time(o.receivedAt());
         out.time(o.updatedAt());
         out.string(o.terms() == OrderTerms.ENTRY ? null : o.terms().encode());
-        out.string(history);
+        out.string(history, moreSteps);
         out.string(alertJson);
     }
 
@@ -181,27 +189,39 @@ final class OrderCodec {
         }
 
         void string(String s) {
-            if (s == null) {
+            string(s, "");
+        }
+
+        /** {@code first} then {@code second} as one string (null when {@code first} is). */
+        void string(CharSequence first, CharSequence second) {
+            if (first == null) {
                 integer(-1);
                 return;
             }
-            int n = s.length();
+            int n = first.length() + second.length();
             ensure(4 + n);
-            int at = size + 4;
-            for (int i = 0; i < n; i++) {
+            if (ascii(first, size + 4) && ascii(second, size + 4 + first.length())) {
+                integer(n);
+                size += n;
+                return;
+            }
+            byte[] bytes = (first.toString() + second).getBytes(StandardCharsets.UTF_8);
+            integer(bytes.length);
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+        }
+
+        /** Copies {@code s} to {@code at} while it is ASCII; false at its first other character. */
+        private boolean ascii(CharSequence s, int at) {
+            for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 if (c >= 0x80) {
-                    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-                    integer(bytes.length);
-                    ensure(bytes.length);
-                    System.arraycopy(bytes, 0, buf, size, bytes.length);
-                    size += bytes.length;
-                    return;
+                    return false;
                 }
                 buf[at + i] = (byte) c;
             }
-            integer(n);
-            size += n;
+            return true;
         }
 
         void decimal(BigDecimal d) {

@@ -84,6 +84,46 @@ class MapOrderViewTest {
         assertThat(view.recent(10)).extracting(Order::orderId).containsExactly("o2", "o1", "o0");
     }
 
+    @Test
+    void shouldListOrdersNewestFirstWhetherTheirIdBeginsWithTheirTimeOrNot() {
+        // given orders whose id begins with their receipt time (as the webhook makes them), a protection order
+        // (its entry's id and "p", received later), ids of earlier versions (one random, one that reads as a time
+        // far ahead), and two orders of the same millisecond
+        view = MapOrderView.open(dataDir.resolve("order-view.mv"), null);
+        List<NewOrder> orders = List.of(
+                order(timedId(T0, "01"), T0),
+                order(timedId(T0.plusSeconds(1), "02"), T0.plusSeconds(1)),
+                order(timedId(T0, "01") + "p", T0.plusSeconds(2)),
+                order(timedId(T0.plusSeconds(3), "03"), T0.plusSeconds(3)),
+                order("ffffffffffff0000000000000000aaaa", T0.plusSeconds(4)),
+                order("legacy-o", T0.plusMillis(500)),
+                order(timedId(T0.plusSeconds(5), "b5"), T0.plusSeconds(5)),
+                order(timedId(T0.plusSeconds(5), "a5"), T0.plusSeconds(5)),
+                order(timedId(T0.plusSeconds(6), "06"), T0.plusSeconds(-6)));
+        long position = 0;
+        for (NewOrder o : orders) {
+            position += 100;
+            view.apply(List.of(new ViewProjector.Positioned(new JournalEvent.Accepted(o, o.receivedAt()), position,
+                    LiveOrder.accepted(o, o.receivedAt(), position, "x", T0).order())));
+        }
+        List<String> newestFirst = orders.stream()
+                .sorted(java.util.Comparator.comparing(NewOrder::receivedAt).thenComparing(NewOrder::orderId)
+                        .reversed())
+                .map(NewOrder::orderId).toList();
+
+        // then the list is by receipt time, then id, newest first, cut at the limit; and the same after a reopen
+        assertThat(view.recent(20)).extracting(Order::orderId).containsExactlyElementsOf(newestFirst);
+        assertThat(view.recent(4)).extracting(Order::orderId).containsExactlyElementsOf(newestFirst.subList(0, 4));
+        view.close();
+        view = MapOrderView.open(dataDir.resolve("order-view.mv"), null);
+        assertThat(view.recent(20)).extracting(Order::orderId).containsExactlyElementsOf(newestFirst);
+    }
+
+    /** 12 hex digits of the time, then 20 more, as OrderIds makes an id. */
+    private static String timedId(Instant at, String tail) {
+        return String.format("%012x", at.toEpochMilli()) + "0".repeat(18) + tail;
+    }
+
     private static NewOrder order(String id) {
         return order(id, T0);
     }
