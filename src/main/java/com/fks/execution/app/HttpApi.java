@@ -3,15 +3,12 @@ package com.fks.execution.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fks.execution.intake.WebhookPipeline;
-import com.fks.execution.intake.WebhookRequest;
-import com.fks.execution.intake.WebhookResponse;
 import com.fks.execution.metrics.ExecutionMetrics;
 import com.fks.execution.order.Order;
 import com.fks.execution.order.Position;
 import com.fks.execution.order.OrderStore;
 import com.fks.execution.order.StoreUnavailableException;
 import com.fks.execution.risk.KillSwitch;
-import com.fks.execution.signing.WebhookSignature;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
@@ -19,7 +16,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +63,13 @@ final class HttpApi {
     Javalin mainServer(String host, int port) {
         return Javalin.create(cfg -> {
             common(cfg, host, port, MAIN_MAX_THREADS);
-            cfg.routes.post(WEBHOOK_PATH, this::webhook);
+            // The webhook is answered in front of Javalin (WebhookHandler), once Javalin has made its handler.
+            cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                    server.setHandler(new WebhookHandler(server.getHandler(), pipeline, mapper));
+                }
+            }));
             cfg.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "ok")));
             cfg.routes.get("/ready", this::ready);
             cfg.routes.get("/metrics", this::metrics);
@@ -133,27 +135,6 @@ final class HttpApi {
                 }
             }
         }));
-    }
-
-    private void webhook(Context ctx) throws IOException {
-        var req = ctx.req();
-        WebhookResponse response = pipeline.handle(new WebhookRequest(req.getRemoteAddr(),
-                ctx.header("X-Forwarded-For"), ctx.header("Content-Type"), ctx.header(WebhookSignature.HEADER),
-                req.getContentLengthLong(), req.getInputStream()));
-        if (response.retryAfterSeconds() != null) {
-            ctx.header("Retry-After", Long.toString(response.retryAfterSeconds()));
-        }
-        if (response.status() == 413) {
-            // The rest of the body was never read, so this connection cannot carry another request; saying
-            // so keeps a client from sending its next request on a connection about to close.
-            ctx.header("Connection", "close");
-        }
-        // Written straight to the response, not through ctx.result(): Javalin copies a result through a
-        // buffer of its own for every response (about 30 KB allocated per webhook, measured with JFR).
-        byte[] bytes = mapper.writeValueAsBytes(response.body());
-        ctx.status(response.status()).contentType("application/json");
-        ctx.res().setContentLength(bytes.length);
-        ctx.res().getOutputStream().write(bytes);
     }
 
     private void ready(Context ctx) {
@@ -287,7 +268,7 @@ final class HttpApi {
         json(ctx, 200, Map.of("trading", killSwitch.isHalted() ? "halted" : "active"));
     }
 
-    private static Map<String, Object> error(String status, String reason, String detail) {
+    static Map<String, Object> error(String status, String reason, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("reason", reason);

@@ -14,7 +14,6 @@ import com.fks.execution.order.QuantityType;
 import com.fks.execution.order.Side;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -600,7 +599,8 @@ public final class AlertValidator {
 
     private String write(ObjectNode node) {
         try {
-            return new String(mapper.writeValueAsBytes(node), StandardCharsets.UTF_8);
+            // Straight to a String: the bytes first were one more copy of the alert for every webhook.
+            return mapper.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write an alert that was just parsed", e);
         }
