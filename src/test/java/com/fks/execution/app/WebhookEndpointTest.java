@@ -275,6 +275,25 @@ final class WebhookEndpointTest {
     }
 
     @Test
+    void shouldAnswerTheWebhookPathWithATrailingSlashAndRefuseOtherMethodsWithAllow() throws Exception {
+        // the webhook is answered in front of Javalin: as Javalin did, with a trailing slash too, and 405 for a GET
+        HttpResponse<String> slash = service.post("/webhook/tradingview/", market(""),
+                "Content-Type", "application/json");
+        assertThat(slash.statusCode()).as(slash.body()).isEqualTo(202);
+        HttpResponse<String> get = expect(service.get("/webhook/tradingview"), 405, "method_not_allowed");
+        assertThat(get.headers().firstValue("Allow")).contains("POST");
+        assertThat(get.headers().firstValue("Content-Type")).contains("application/json");
+        HttpResponse<String> accepted = service.post("/webhook/tradingview?source=tv", market(""),
+                "Content-Type", "application/json");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.headers().firstValueAsLong("Content-Length")).hasValue(
+                accepted.body().getBytes(StandardCharsets.UTF_8).length);
+        // other paths are still Javalin's
+        assertThat(service.post("/webhook//tradingview", market(""), "Content-Type", "application/json")
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void shouldRefuseUnsupportedMediaType() throws Exception {
         expect(service.post("/webhook/tradingview", market(""), "Content-Type", "application/x-www-form-urlencoded"),
                 415, "unsupported_media_type");
