@@ -14,7 +14,7 @@ public final class OrderHistory {
     }
 
     /** Appends one step, newline-terminated. */
-    public static void append(StringBuilder history, String status, long atMillis, String detail) {
+    public static void append(StringBuilder history, String status, long atMillis, CharSequence detail) {
         history.append(status).append('\t').append(atMillis).append('\t');
         if (detail != null) {
             for (int i = 0; i < detail.length(); i++) {

@@ -46,6 +46,12 @@ public record OrderUpdate(OrderStatus from, OrderStatus to, String reason, Strin
     /** The words of this step in the order's history: reason, detail, and what was executed. */
     public String historyDetail() {
         StringBuilder text = new StringBuilder();
+        historyDetail(text);
+        return text.length() == 0 ? null : text.toString();
+    }
+
+    /** {@link #historyDetail()} appended to an empty {@code text}, with no String of its own. */
+    public void historyDetail(StringBuilder text) {
         if (reason != null) {
             text.append(reason);
         }
@@ -59,6 +65,5 @@ public record OrderUpdate(OrderStatus from, OrderStatus to, String reason, Strin
                 text.append(" @ ").append(averagePrice.stripTrailingZeros().toPlainString());
             }
         }
-        return text.length() == 0 ? null : text.toString();
     }
 }

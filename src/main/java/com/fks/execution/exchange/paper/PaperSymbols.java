@@ -1,7 +1,9 @@
 package com.fks.execution.exchange.paper;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The base and quote asset of a normalised symbol, for the paper account's balances. The paper exchange has no
@@ -28,6 +30,25 @@ final class PaperSymbols {
      * be two characters long (OPUSDT is OP/USDT).
      */
     static Optional<Assets> assets(String symbol) {
+        Optional<Assets> known = KNOWN.get(symbol);
+        if (known != null) {
+            return known;
+        }
+        Optional<Assets> split = split(symbol);
+        if (KNOWN.size() < MAX_KNOWN) {
+            KNOWN.put(symbol, split);
+        }
+        return split;
+    }
+
+    /**
+     * Each symbol's assets, worked out once: an account trades a handful of symbols, and splitting one again for
+     * every order allocated its two names each time. At most {@link #MAX_KNOWN}, since symbols come from alerts.
+     */
+    private static final Map<String, Optional<Assets>> KNOWN = new ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 1024;
+
+    private static Optional<Assets> split(String symbol) {
         for (int minimumBase = 3; minimumBase >= 2; minimumBase--) {
             for (String quote : QUOTES) {
                 if (symbol.endsWith(quote) && symbol.length() - quote.length() >= minimumBase) {

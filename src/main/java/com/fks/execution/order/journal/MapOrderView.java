@@ -81,6 +81,8 @@ final class MapOrderView implements AutoCloseable {
     private final Object writing = new Object();
     private volatile Maps maps;
     private long lastSync = System.currentTimeMillis();
+    /** A step's words, written here and then into the order's steps (projector thread, under {@link #writing}). */
+    private final StringBuilder detail = new StringBuilder(128);
     private int commitsSinceCompaction;
 
     private MapOrderView(Path file, Maps maps) {
@@ -196,7 +198,11 @@ final class MapOrderView implements AutoCloseable {
             putAlertId(o.alertId(), o.orderId(), o.receivedAt().toEpochMilli());
         }
 
-        /** A new order's value and its place in time, without its alert id (a take-over copies those apart). */
+        /**
+         * A new order's value and its place in time, without its alert id (a take-over copies those apart). New to
+         * the file, it is among the open ones only if it is not final (a remove of what is not there still walked
+         * the map).
+         */
         void putOrder(Order o, byte[] value) {
             orders.put(o.orderId(), value);
             long received = o.receivedAt().toEpochMilli();
@@ -205,9 +211,7 @@ final class MapOrderView implements AutoCloseable {
             } else {
                 byTime.put(timeKey(received, o.orderId()), "");
             }
-            if (o.status().isFinal()) {
-                open.remove(o.orderId());
-            } else {
+            if (!o.status().isFinal()) {
                 open.put(o.orderId(), "");
             }
         }
@@ -332,7 +336,10 @@ final class MapOrderView implements AutoCloseable {
                     if (u.acknowledgedWithoutSubmittedStep()) {
                         OrderHistory.append(change.steps, OrderStatus.SUBMITTED.name(), at, null);
                     }
-                    OrderHistory.append(change.steps, u.to().name(), at, OrderCodec.truncate(u.historyDetail()));
+                    detail.setLength(0);
+                    u.historyDetail(detail);
+                    detail.setLength(Math.min(detail.length(), OrderCodec.DETAIL_LIMIT));
+                    OrderHistory.append(change.steps, u.to().name(), at, detail.length() == 0 ? null : detail);
                     if (u.to().isFinal()) {
                         finals.add(t.orderId());
                     }
