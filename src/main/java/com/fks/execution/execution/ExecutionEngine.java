@@ -586,6 +586,18 @@ public final class ExecutionEngine implements AutoCloseable {
         };
     }
 
+    /** The metric's labels, made once rather than lower-cased again for every order. */
+    private static final String[] SIDE_LABELS = labels(Side.values());
+    private static final String[] STATUS_LABELS = labels(OrderStatus.values());
+
+    private static String[] labels(Enum<?>[] values) {
+        String[] labels = new String[values.length];
+        for (Enum<?> v : values) {
+            labels[v.ordinal()] = v.name().toLowerCase(Locale.ROOT);
+        }
+        return labels;
+    }
+
     private void finish(Order order, OrderStatus from, OrderUpdate update) {
         settle(order, update);
         leave(order.orderId());
@@ -614,8 +626,8 @@ public final class ExecutionEngine implements AutoCloseable {
             metrics.orderAcknowledged(order.exchange(), Duration.between(order.receivedAt(), now));
         }
         if (update.to().isFinal()) {
-            metrics.orderFinished(order.exchange(), order.side().name().toLowerCase(Locale.ROOT),
-                    update.to().name().toLowerCase(Locale.ROOT), order.kind().label());
+            metrics.orderFinished(order.exchange(), SIDE_LABELS[order.side().ordinal()],
+                    STATUS_LABELS[update.to().ordinal()], order.kind().label());
             log.info("{} order {} {} on {}{}", order.kind().label(), order.orderId(), update.to(), order.exchange(),
                     update.reason() == null ? "" : " (" + update.reason() + ")");
             if (order.side() == Side.SELL && filledSomething(update)) {

@@ -11,8 +11,11 @@ import java.util.Locale;
 public enum OrderKind {
     ENTRY, EXIT, CANCEL, STOP_LOSS, TAKE_PROFIT, PROTECTION;
 
+    /** Made once: the engine labels every final order with it. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 
     /** Orders of these kinds only reduce risk: they pass while the kill switch is on. */
