@@ -69,7 +69,7 @@ final class WebhookHandler extends Handler.Wrapper {
     }
 
     private void respond(WebhookResponse answer, Response response, Callback callback) throws IOException {
-        Body body = new Body();
+        Body body = new Body(answer.body());
         try (JsonGenerator out = mapper.createGenerator(body)) {
             out.writeStartObject();
             for (Map.Entry<String, Object> field : answer.body().entrySet()) {
@@ -100,8 +100,17 @@ final class WebhookHandler extends Handler.Wrapper {
 
     /** The answer's bytes, handed to Jetty as they are: no copy of them to an array of their own size. */
     private static final class Body extends ByteArrayOutputStream {
-        Body() {
-            super(256);
+        /** Sized for the fields as they are (quotes, colons, commas, braces): an answer that needs escapes grows. */
+        Body(Map<String, Object> fields) {
+            super(size(fields));
+        }
+
+        private static int size(Map<String, Object> fields) {
+            int n = 2;
+            for (Map.Entry<String, Object> field : fields.entrySet()) {
+                n += field.getKey().length() + String.valueOf(field.getValue()).length() + 6;
+            }
+            return n;
         }
 
         ByteBuffer buffer() {

@@ -55,6 +55,8 @@ final class MapOrderView implements AutoCloseable {
     private static final int PURGE_CHUNK = 10_000;
     private static final int LAST_WRITTEN = 4_096;
     private static final int ID_TIME_DIGITS = 12;
+    /** As many orders as a batch can hold (one event each): about 600 KiB of the heap at most. */
+    private static final int SPARE_CHANGES = ViewProjector.MAX_EVENTS_PER_TRANSACTION;
 
     /** An alert id as the view keeps it: the order it made and when that alert came in. */
     record AlertIdEntry(String orderId, long receivedAt) {
@@ -83,6 +85,8 @@ final class MapOrderView implements AutoCloseable {
     private long lastSync = System.currentTimeMillis();
     /** A step's words, written here and then into the order's steps (projector thread, under {@link #writing}). */
     private final StringBuilder detail = new StringBuilder(128);
+    /** Orders' parts of earlier batches, cleared, for the next (projector thread, under {@link #writing}). */
+    private final java.util.ArrayDeque<OrderChange> spareChanges = new java.util.ArrayDeque<>();
     private int commitsSinceCompaction;
 
     private MapOrderView(Path file, Maps maps) {
@@ -266,14 +270,25 @@ final class MapOrderView implements AutoCloseable {
 
     // --- the projector's side ----------------------------------------------------------------------------------
 
-    /** One order's part of a batch: its state after the batch's last event of it, and the steps to add. */
+    /**
+     * One order's part of a batch: its state after the batch's last event of it, and the steps to add. Used again
+     * by later batches (up to {@link #SPARE_CHANGES} of them kept): a new one for every order of every batch was
+     * a tenth of what the view's thread allocated.
+     */
     private static final class OrderChange {
         NewOrder accepted;
         /** The order as the view had it before the batch (null for one accepted in it). */
         OrderCodec.Stored before;
         Order state;
         /** Sized for an order's usual steps in one batch (received, accepted, submitting, filled): it did not grow. */
-        final StringBuilder steps = new StringBuilder(256);
+        StringBuilder steps = new StringBuilder(256);
+
+        void clear() {
+            accepted = null;
+            before = null;
+            state = null;
+            steps = steps.capacity() > 4096 ? new StringBuilder(256) : steps.delete(0, steps.length());
+        }
     }
 
     /**
@@ -306,7 +321,7 @@ final class MapOrderView implements AutoCloseable {
                 }
                 OrderChange change = changes.get(p.state().orderId());
                 if (change == null) {
-                    change = new OrderChange();
+                    change = spareChanges.isEmpty() ? new OrderChange() : spareChanges.pop();
                     if (!(event instanceof JournalEvent.Accepted)) {
                         byte[] was = lastWritten.get(p.state().orderId());
                         if (was == null) {
@@ -379,6 +394,13 @@ final class MapOrderView implements AutoCloseable {
         } catch (RuntimeException e) {
             drop(m);
             throw e;
+        } finally {
+            for (OrderChange change : changes.values()) {
+                if (spareChanges.size() < SPARE_CHANGES) {
+                    change.clear();
+                    spareChanges.push(change);
+                }
+            }
         }
         return new Applied(finals, alertIds);
     }
