@@ -12,6 +12,7 @@ import com.fks.execution.risk.KillSwitch;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import org.eclipse.jetty.server.handler.StatisticsHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +65,9 @@ final class HttpApi {
         return Javalin.create(cfg -> {
             common(cfg, host, port, MAIN_MAX_THREADS);
             // The webhook is answered in front of Javalin (WebhookHandler), once Javalin has made its handler.
-            cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            cfg.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
                 @Override
-                public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                public void lifeCycleStarting(LifeCycle event) {
                     server.setHandler(new WebhookHandler(server.getHandler(), pipeline, mapper));
                 }
             }));
@@ -125,9 +126,9 @@ final class HttpApi {
                 server.setHandler((org.eclipse.jetty.server.Handler) null);
             }
         });
-        cfg.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+        cfg.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
             @Override
-            public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+            public void lifeCycleStarting(LifeCycle event) {
                 for (var connector : server.getConnectors()) {
                     if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
                         c.setIdleTimeout(CONNECTION_IDLE_TIMEOUT_MILLIS);

@@ -23,9 +23,10 @@ import java.util.Map;
 
 /**
  * The webhook on Jetty's own request and response, in front of Javalin: {@code /webhook/tradingview} (and with a
- * trailing slash, as Javalin matched it) is answered here, every other path goes on to Javalin. Through Javalin's servlet, each webhook also paid for a
- * servlet request and response, Javalin's context and its lazy fields, and a session lookup: about a fifth of
- * what an HTTP thread allocated per webhook (docs/benchmarks.md, fifteenth session). The pipeline is the same.
+ * trailing slash, as Javalin matched it) is answered here, every other path goes on to Javalin. Through Javalin's
+ * servlet, each webhook also paid for a servlet request and response, Javalin's context and its lazy fields, and a
+ * session lookup: about a sixth of what an HTTP thread allocated per webhook, and 15-28 % of the JVM's CPU per
+ * accepted alert (docs/benchmarks.md, "The webhook in front of Javalin"). The pipeline is the same.
  */
 final class WebhookHandler extends Handler.Wrapper {
     private static final Logger log = LoggerFactory.getLogger(WebhookHandler.class);
