@@ -67,7 +67,10 @@ public final class TrafficRunner {
         this.plan = plan;
         this.factory = factory;
         this.outLog = outLog;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        // The client's own selector thread completes each exchange (the body is read whole, nothing blocks there)
+        // instead of handing it to a pool thread that hands it to the waiting worker: the generator shares the
+        // machine with the service it measures, and this took its CPU at 500 alerts/s from 9.9 s to 7.0-8.1 s.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
