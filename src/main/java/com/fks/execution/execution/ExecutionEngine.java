@@ -108,6 +108,12 @@ public final class ExecutionEngine implements AutoCloseable {
     /** Orders queued, being worked or waiting for a retry, and whether each holds a capacity permit. */
     private final ConcurrentHashMap<String, Boolean> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Throwable> lastUnknown = new ConcurrentHashMap<>();
+    /**
+     * Orders the store marked SUBMITTING with their acceptance ({@link OrderStore#recordForSending}) that this
+     * process has not yet handed to their exchange: sent without asking the exchange first. An order whose send
+     * was tried, or that a restart finds in SUBMITTING, is not here and is reconciled as any other.
+     */
+    private final Set<String> unsent = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "engine-scheduler"));
     /** Its own thread: a position read scans a symbol's fills and must not hold up lease renewals. */
@@ -168,8 +174,34 @@ public final class ExecutionEngine implements AutoCloseable {
         capacity.release();
     }
 
+    /**
+     * Whether intake may record the order with its step to SUBMITTING ({@link OrderStore#recordForSending}): an
+     * entry sent as it is (no size to resolve from a balance, a position or a limit price), to an exchange this
+     * process has, whose circuit breaker is closed, while trading is not halted. Anything else takes that step
+     * here, after the checks it needs.
+     */
+    public boolean sendsAsRecorded(NewOrder order) {
+        if (!running || order.terms().kind() != OrderKind.ENTRY || Sizing.needed(order.terms(), order.type())
+                || killSwitch.isHalted()) {
+            return false;
+        }
+        GuardedExchange exchange = exchanges.get(order.exchange());
+        return exchange != null && exchange.state() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED;
+    }
+
     /** Hands over a recorded order; its reservation travels with it. */
     public void submit(String orderId) {
+        submit(orderId, false);
+    }
+
+    /**
+     * Hands over a recorded order; {@code unsentSubmitting}: the store recorded it in SUBMITTING
+     * ({@link RecordResult.Recorded#submitting}), so it goes to its exchange without a look-up first.
+     */
+    public void submit(String orderId, boolean unsentSubmitting) {
+        if (unsentSubmitting) {
+            unsent.add(orderId);
+        }
         if (active.putIfAbsent(orderId, Boolean.TRUE) == null) {
             queue.add(orderId);
         } else {
@@ -254,6 +286,8 @@ public final class ExecutionEngine implements AutoCloseable {
                 case SUBMITTING -> {
                     if (order.kind() == OrderKind.CANCEL) {
                         cancelOpenOrders(order, exchange);
+                    } else if (unsent.remove(orderId)) {
+                        sendUnsent(order, exchange);
                     } else {
                         reconcile(order, exchange);
                     }
@@ -264,8 +298,8 @@ public final class ExecutionEngine implements AutoCloseable {
         } catch (CircuitOpenException e) {
             // Only an order not yet on the exchange gets here (ACCEPTED or SUBMITTING); one already in SUBMITTING
             // may have reached the exchange before the breaker opened.
-            waitOrFail(order, order.status() == OrderStatus.SUBMITTING ? "outcome_unknown" : "circuit_open",
-                    e.getMessage(), BREAKER_RECHECK);
+            boolean maybeSent = order.status() == OrderStatus.SUBMITTING && !unsent.contains(orderId);
+            waitOrFail(order, maybeSent ? "outcome_unknown" : "circuit_open", e.getMessage(), BREAKER_RECHECK);
         }
     }
 
@@ -303,6 +337,20 @@ public final class ExecutionEngine implements AutoCloseable {
             return;
         }
         place(toSend, exchange);
+    }
+
+    /**
+     * An order recorded in SUBMITTING and never sent: placed at once. When the breaker keeps it from going out,
+     * nothing was sent and it stays unsent.
+     */
+    private void sendUnsent(Order order, GuardedExchange exchange) throws CircuitOpenException {
+        observePrice(order, exchange);
+        try {
+            place(order, exchange);
+        } catch (CircuitOpenException e) {
+            unsent.add(order.orderId());
+            throw e;
+        }
     }
 
     /** The size to send, from the balance or the position read now (never cached across alerts). */
@@ -757,6 +805,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     /** The order leaves this engine's hands (final, handed to the exchange, or given up to another replica). */
     private void leave(String orderId) {
+        unsent.remove(orderId);
         Boolean heldPermit = active.remove(orderId);
         if (Boolean.TRUE.equals(heldPermit)) {
             capacity.release();

@@ -41,9 +41,13 @@ final class Sizing {
 
     /** Whether the engine must resolve the order's size before sending it. */
     static boolean needed(Order order) {
-        QuantityType type = order.terms().quantityType();
+        return needed(order.terms(), order.type());
+    }
+
+    static boolean needed(OrderTerms terms, OrderType orderType) {
+        QuantityType type = terms.quantityType();
         return type == QuantityType.PERCENT_OF_BALANCE || type == QuantityType.PERCENT_OF_POSITION
-                || (type == QuantityType.QUOTE && order.type() != OrderType.MARKET);
+                || (type == QuantityType.QUOTE && orderType != OrderType.MARKET);
     }
 
     /** A quote amount as base units at the order's limit price (quoteOrderQty is for market orders only). */

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -247,23 +248,33 @@ public final class WebhookPipeline {
                 alert.symbol(), alert.side(), alert.type(), alert.quantity(), alert.price(), alert.confidence(),
                 alert.strategy(), alert.storedJson(), receivedAt, alert.terms());
         RecordResult result;
+        // The reservation goes to the engine with the order (when the store hands it over) or back (when the
+        // write failed or was a duplicate), exactly once.
+        AtomicBoolean reservation = new AtomicBoolean();
         try {
-            result = p.store().record(order, p.engine().owner(), p.engine().leaseUntil(),
-                    ExecutionEngine.DEDUP_WINDOW);
+            result = p.store().recordAndHandOver(order, p.engine().owner(), p.engine().leaseUntil(),
+                    ExecutionEngine.DEDUP_WINDOW, p.engine().sendsAsRecorded(order), recorded -> {
+                        if (reservation.compareAndSet(false, true)) {
+                            p.engine().submit(recorded.orderId(), recorded.submitting());
+                        }
+                    });
         } catch (StoreUnavailableException e) {
-            p.engine().cancelReservation();
+            // Given back unless the order was handed over: a write that became durable just after the wait
+            // ended is executed (a retry of the alert is then its duplicate).
+            if (reservation.compareAndSet(false, true)) {
+                p.engine().cancelReservation();
+            }
             log.error("webhook refused: the store is unavailable, nothing recorded: {}", e.getMessage());
             throw new AlertRejectedException(RejectionReason.STORE_UNAVAILABLE,
                     "the order store is unavailable; nothing was recorded, retry");
         }
         MDC.put("order_id", result.orderId());
-        if (result instanceof RecordResult.Duplicate) {
+        if (result instanceof RecordResult.Duplicate && reservation.compareAndSet(false, true)) {
             p.engine().cancelReservation();
             log.info("alert is a duplicate of an earlier one; no new order");
             return answer(200, "duplicate", Map.of("status", "duplicate", "order_id", result.orderId(),
                     "alert_id", alert.alertId()));
         }
-        p.engine().submit(result.orderId());
         log.info("alert accepted: {} {} {} {} on {}", alert.terms().kind().label(), alert.side(),
                 alert.quantity().toPlainString(), alert.symbol(), alert.exchange());
         return answer(202, "accepted", Map.of("status", "accepted", "order_id", result.orderId(),

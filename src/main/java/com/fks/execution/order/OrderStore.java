@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Durable record of orders (H2 embedded or PostgreSQL). Every method either completes or throws
@@ -16,6 +17,26 @@ public interface OrderStore extends AutoCloseable {
      * with the lease held by {@code owner}. An alert id seen within {@code dedupWindow} yields the earlier order.
      */
     RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow);
+
+    /**
+     * Records an accepted alert's order as {@link #record} does and gives a new one (not a duplicate) to
+     * {@code handOver} as soon as it is durable, before this returns: a store with a writer thread calls it there,
+     * so the engine starts on the order while the caller is still waking up.
+     *
+     * <p>With {@code sendAsIs} (an order the engine sends as it is, with nothing to resolve or cancel first) the
+     * store may record the order's step to SUBMITTING in the same durable write. Exactly-once holds as when the
+     * engine writes that step: it is durable before anything is sent. It saves a write, and its wait, between the
+     * alert and its exchange. {@link RecordResult.Recorded#submitting} says whether this store did; one that does
+     * not leaves the step to the engine.
+     */
+    default RecordResult recordAndHandOver(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow,
+                                           boolean sendAsIs, Consumer<RecordResult.Recorded> handOver) {
+        RecordResult result = record(order, owner, leaseUntil, dedupWindow);
+        if (result instanceof RecordResult.Recorded recorded) {
+            handOver.accept(recorded);
+        }
+        return result;
+    }
 
     /** The order with its history and the alert as received. */
     Optional<Order> find(String orderId);

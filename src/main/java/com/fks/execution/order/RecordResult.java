@@ -4,7 +4,14 @@ package com.fks.execution.order;
 public sealed interface RecordResult {
     String orderId();
 
-    record Recorded(String orderId) implements RecordResult {
+    /**
+     * A new order. {@code submitting}: recorded together with its step to SUBMITTING, in the same durable write
+     * ({@link OrderStore#recordAndHandOver}); the engine sends it without asking the exchange first.
+     */
+    record Recorded(String orderId, boolean submitting) implements RecordResult {
+        public Recorded(String orderId) {
+            this(orderId, false);
+        }
     }
 
     record Duplicate(String orderId) implements RecordResult {

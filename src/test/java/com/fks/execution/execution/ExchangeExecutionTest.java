@@ -89,6 +89,20 @@ final class ExchangeExecutionTest {
     }
 
     @Test
+    void shouldSendAnOrderRecordedWithItsStepToSubmittingAtOnceWithoutAskingTheExchangeFirst() throws Exception {
+        InProcessService service = service(Map.of());
+        String orderId = accept(service, binanceAlert("0.001"));
+
+        JsonNode order = awaitStatus(service, orderId, "FILLED", Duration.ofSeconds(15));
+        assertThat(binance.ordersWithClientOrderId("fks" + orderId)).hasSize(1);
+        // SUBMITTING was forced with the acceptance, by this process, which then sent it: nothing to reconcile
+        assertThat(binance.requestCount("GET", "/api/v3/order")).as("look-ups of the order").isZero();
+        assertThat(binance.requestCount("POST", "/api/v3/order")).as("sends").isEqualTo(1);
+        assertThat(order.path("attempts").asInt()).isEqualTo(1);
+        assertThat(order.path("history").toString()).contains("ACCEPTED").contains("SUBMITTING");
+    }
+
+    @Test
     void shouldPlaceExactlyOnceWhenTheResponseIsLostAfterTheExchangeAccepted() throws Exception {
         binance.faults().add(Faults.Target.PLACE, new Faults.DropAfterAccept());
         binance.faults().add(Faults.Target.PLACE, new Faults.ServerError(503, true, null, null));

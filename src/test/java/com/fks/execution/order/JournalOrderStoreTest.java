@@ -32,6 +32,30 @@ final class JournalOrderStoreTest extends OrderStoreContract {
         assertThat(store.findForExecution("o2").orElseThrow().status()).isEqualTo(OrderStatus.FILLED);
     }
 
+    @Test
+    void shouldForceAnOrderToSendAsItIsOnceWithItsStepToSubmittingAndKeepItAcrossAReopen() {
+        // given
+        JournalOrderStore journal = (JournalOrderStore) store;
+        long forcesBefore = journal.forces();
+
+        // when an order the engine sends as it is gets recorded
+        RecordResult result = store.recordAndHandOver(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY,
+                true, recorded -> { });
+
+        // then its acceptance and its step to SUBMITTING took one force between them, not two
+        assertThat(result).isEqualTo(new RecordResult.Recorded("o1", true));
+        assertThat(journal.forces() - forcesBefore).isEqualTo(1);
+        assertThat(store.findForExecution("o1").orElseThrow().status()).isEqualTo(OrderStatus.SUBMITTING);
+
+        // and a process that opens the folder next finds it in SUBMITTING: it asks the exchange before any send
+        store.close();
+        store = open();
+        Order reopened = store.find("o1").orElseThrow();
+        assertThat(reopened.status()).isEqualTo(OrderStatus.SUBMITTING);
+        assertThat(reopened.attempts()).isEqualTo(1);
+        assertThat(store.claimExpired("replica-b", T0, T0.plus(LEASE), 10)).containsExactly("o1");
+    }
+
     @Override
     protected OrderStore open() {
         HikariDataSource view = Database.open(new Settings.Database(null, null, null), tempDir);

@@ -77,6 +77,45 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldHandOverANewOrderOnceBeforeAnsweringAndNeverADuplicate() {
+        // given
+        List<RecordResult.Recorded> handedOver = new ArrayList<>();
+
+        // when the same alert is recorded twice, the first time as an order to send as it is
+        RecordResult first = store.recordAndHandOver(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY,
+                true, handedOver::add);
+        List<RecordResult.Recorded> afterFirst = List.copyOf(handedOver);
+        RecordResult again = store.recordAndHandOver(order("o2", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY,
+                true, handedOver::add);
+
+        // then the new order was handed over before the call returned, the duplicate never
+        assertThat(afterFirst).containsExactly((RecordResult.Recorded) first);
+        assertThat(again).isEqualTo(new RecordResult.Duplicate("o1"));
+        assertThat(handedOver).hasSize(1);
+        // and it is either recorded with its step to SUBMITTING, as the result says, or left for the engine
+        Order stored = store.find("o1").orElseThrow();
+        if (((RecordResult.Recorded) first).submitting()) {
+            assertThat(stored.status()).isEqualTo(OrderStatus.SUBMITTING);
+            assertThat(stored.attempts()).isEqualTo(1);
+            assertThat(stored.events()).extracting(OrderEvent::status)
+                    .containsExactly("RECEIVED", "ACCEPTED", "SUBMITTING");
+        } else {
+            assertThat(stored.status()).isEqualTo(OrderStatus.ACCEPTED);
+        }
+    }
+
+    @Test
+    void shouldRecordAnOrderNotSentAsItIsWithoutItsStepToSubmitting() {
+        // when
+        RecordResult result = store.recordAndHandOver(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY,
+                false, recorded -> { });
+
+        // then
+        assertThat(result).isEqualTo(new RecordResult.Recorded("o1", false));
+        assertThat(store.find("o1").orElseThrow().status()).isEqualTo(OrderStatus.ACCEPTED);
+    }
+
+    @Test
     void shouldKeepTextExactlyAsGivenWhateverItsCharacters() {
         // given text with what a literal, an array or a CSV would have to escape, and characters beyond ASCII
         String awkward = "NULL, {\"q\": \"a\\\"b\"} (x) 'y' \\n é 日本 😀";

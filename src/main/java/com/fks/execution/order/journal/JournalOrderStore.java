@@ -31,6 +31,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -118,7 +119,17 @@ public final class JournalOrderStore implements OrderStore {
 
     @Override
     public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-        return core().submit(new RecordCommand(order, owner, leaseUntil, dedupWindow));
+        return core().submit(new RecordCommand(order, owner, leaseUntil, dedupWindow, false, null));
+    }
+
+    /**
+     * With {@code sendAsIs}, the order's ACCEPTED and SUBMITTING events in one group: one force before both the
+     * 202 and the send. The writer hands the order over right after the force, before it answers the caller.
+     */
+    @Override
+    public RecordResult recordAndHandOver(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow,
+                                          boolean sendAsIs, Consumer<RecordResult.Recorded> handOver) {
+        return core().submit(new RecordCommand(order, owner, leaseUntil, dedupWindow, sendAsIs, handOver));
     }
 
     @Override
@@ -762,13 +773,32 @@ public final class JournalOrderStore implements OrderStore {
         private final String owner;
         private final Instant leaseUntil;
         private final Duration dedupWindow;
+        private final boolean submitting;
+        private final Consumer<RecordResult.Recorded> handOver;
 
-        RecordCommand(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
+        RecordCommand(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow, boolean submitting,
+                      Consumer<RecordResult.Recorded> handOver) {
             super("recording an order");
             this.order = order;
             this.owner = owner;
             this.leaseUntil = leaseUntil;
             this.dedupWindow = dedupWindow;
+            this.submitting = submitting;
+            this.handOver = handOver;
+        }
+
+        /** After the force and with the order in memory: hands it over first, then answers the caller. */
+        @Override
+        void complete() {
+            if (failure == null && handOver != null && value instanceof RecordResult.Recorded recorded) {
+                try {
+                    handOver.accept(recorded);
+                } catch (RuntimeException e) {
+                    // The order is durable and leased to this process: the engine's poll of open orders finds it.
+                    log.error("could not hand recorded order {} to the engine", recorded.orderId(), e);
+                }
+            }
+            super.complete();
         }
 
         @Override
@@ -786,9 +816,16 @@ public final class JournalOrderStore implements OrderStore {
             }
             // New, or seen more than a window ago: the same id is a new alert now.
             long end = group.emit(new JournalEvent.Accepted(order, group.now));
-            group.change(LiveOrder.accepted(order, group.now, end, owner, leaseUntil));
+            LiveOrder accepted = LiveOrder.accepted(order, group.now, end, owner, leaseUntil);
+            group.change(accepted);
+            if (submitting) {
+                // The same step the engine would write, in the same force as the acceptance.
+                OrderUpdate step = OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING);
+                long stepEnd = group.emit(new JournalEvent.Transitioned(order.orderId(), step, group.now));
+                group.change(accepted.after(step, group.now, stepEnd));
+            }
             group.alertIds.put(order.alertId(), order.orderId());
-            value = new RecordResult.Recorded(order.orderId());
+            value = new RecordResult.Recorded(order.orderId(), submitting);
         }
     }
 
