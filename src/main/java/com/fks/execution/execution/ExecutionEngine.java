@@ -896,7 +896,8 @@ public final class ExecutionEngine implements AutoCloseable {
             return; // never started (start-up failed): it holds no lease
         }
         try {
-            int released = store.releaseLeases(owner);
+            // The orders still unsent are queued, not in a worker's hands (a worker takes one out before sending).
+            int released = store.releaseLeases(owner, Set.copyOf(unsent));
             if (released > 0) {
                 log.info("gave back {} open orders for another replica to finish", released);
             }

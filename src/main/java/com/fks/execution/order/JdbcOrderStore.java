@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -76,23 +78,38 @@ public final class JdbcOrderStore implements OrderStore {
      */
     @Override
     public RecordResult record(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-        RecordResult result = writer.write("recording an order", records,
-                new RecordBatch.Request(order, owner, leaseUntil, dedupWindow));
+        return record(new RecordBatch.Request(order, owner, leaseUntil, dedupWindow, false));
+    }
+
+    /** With {@code sendAsIs}, the order's row goes in as SUBMITTING, in the same transaction. */
+    @Override
+    public RecordResult recordAndHandOver(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow,
+                                          boolean sendAsIs, Consumer<RecordResult.Recorded> handOver) {
+        RecordResult result = record(new RecordBatch.Request(order, owner, leaseUntil, dedupWindow, sendAsIs));
+        if (result instanceof RecordResult.Recorded recorded) {
+            handOver.accept(recorded);
+        }
+        return result;
+    }
+
+    private RecordResult record(RecordBatch.Request request) {
+        RecordResult result = writer.write("recording an order", records, request);
         if (result instanceof RecordResult.Recorded && justRecorded.size() < MAX_JUST_RECORDED) {
-            justRecorded.put(order.orderId(), asRecorded(order));
+            justRecorded.put(request.order().orderId(), asRecorded(request.order(), request.status()));
         }
         return result;
     }
 
     /**
-     * The order as its row reads right after the record: ACCEPTED, times in milliseconds and numbers as
-     * {@link OrderReads} gives them.
+     * The order as its row reads right after the record: ACCEPTED (or SUBMITTING, its first attempt counted),
+     * times in milliseconds and numbers as {@link OrderReads} gives them.
      */
-    private static Order asRecorded(NewOrder o) {
+    private static Order asRecorded(NewOrder o, OrderStatus status) {
         Instant receivedAt = Instant.ofEpochMilli(o.receivedAt().toEpochMilli());
         return new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(), o.type(),
                 OrderReads.plain(o.quantity()), OrderReads.plain(o.price()), OrderReads.plain(o.confidence()),
-                o.strategy(), null, OrderStatus.ACCEPTED, null, null, null, null, null, 0, receivedAt, receivedAt,
+                o.strategy(), null, status, null, null, null, null, null, status == OrderStatus.SUBMITTING ? 1 : 0,
+                receivedAt, receivedAt,
                 List.of(), o.terms());
     }
 
@@ -266,9 +283,20 @@ public final class JdbcOrderStore implements OrderStore {
     }
 
     @Override
-    public int releaseLeases(String owner) {
+    public int releaseLeases(String owner, Set<String> neverSent) {
+        if (neverSent.isEmpty()) {
+            return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
+                    + "WHERE lease_owner = ? AND status <> 'SUBMITTING'", owner);
+        }
+        Object[] params = new Object[1 + neverSent.size()];
+        params[0] = owner;
+        int i = 1;
+        for (String id : neverSent) {
+            params[i++] = id;
+        }
         return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
-                + "WHERE lease_owner = ? AND status <> 'SUBMITTING'", owner);
+                + "WHERE lease_owner = ? AND (status <> 'SUBMITTING' OR order_id IN ("
+                + "?, ".repeat(neverSent.size() - 1) + "?))", params);
     }
 
     @Override

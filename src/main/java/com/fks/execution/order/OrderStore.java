@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -65,9 +66,12 @@ public interface OrderStore extends AutoCloseable {
     /**
      * Gives back the leases owner holds, so another replica can take those orders at once; except orders in
      * SUBMITTING, which may be on their way to the exchange from a worker that has not returned: those stay
-     * leased until the lease runs out, so the next owner's lookup comes after the send is over.
+     * leased until the lease runs out, so the next owner's lookup comes after the send is over. The orders in
+     * {@code neverSent} are given back even in SUBMITTING: recorded so with their acceptance
+     * ({@link #recordAndHandOver}) and never handed to their exchange by this process, they have no send to wait
+     * for (the next owner still looks each up before sending it).
      */
-    int releaseLeases(String owner);
+    int releaseLeases(String owner, Set<String> neverSent);
 
     /** Open orders held by owner in the given status. */
     List<String> openOrders(String owner, OrderStatus status, int limit);

@@ -18,14 +18,23 @@ import java.util.Set;
  * Records a group's orders with a statement or a few for the whole group rather than several per order: the
  * alert ids are claimed together, and the new orders, their alerts and their RECEIVED and ACCEPTED events go in
  * as one multi-row insert each (on PostgreSQL all in the claiming statement); the duplicates among them, if any,
- * are looked up together.
+ * are looked up together. An order to send as it is ({@link OrderStore#recordAndHandOver}) goes in as
+ * SUBMITTING, its first attempt counted, with a SUBMITTING event after its ACCEPTED one.
  */
 final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, RecordResult> {
     private static final String[] ORDER_COLUMNS = {"order_id", "alert_id", "client_order_id", "exchange", "symbol",
             "side", "order_type", "quantity", "price", "confidence", "strategy", "status", "attempts",
             "received_at", "updated_at", "lease_owner", "lease_until", "terms"};
 
-    record Request(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
+    record Request(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow, boolean submitting) {
+        Request(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
+            this(order, owner, leaseUntil, dedupWindow, false);
+        }
+
+        OrderStatus status() {
+            return submitting ? OrderStatus.SUBMITTING : OrderStatus.ACCEPTED;
+        }
+
         String alertId() {
             return order.alertId();
         }
@@ -72,7 +81,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
         for (int i = 0; i < round.size(); i++) {
             Request r = round.get(i);
             if (results[i] == null) {
-                results[i] = new RecordResult.Recorded(r.order().orderId());
+                results[i] = new RecordResult.Recorded(r.order().orderId(), r.submitting());
                 if (takenOver.contains(r.alertId()) || !postgres) {
                     toInsert.add(r);
                 }
@@ -96,20 +105,23 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
         Set<String> claimed = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("WITH v (alert_id, order_id, client_order_id, exchange, "
                 + "symbol, side, order_type, quantity, price, confidence, strategy, received_at, lease_owner, "
-                + "lease_until, alert_json, terms) AS (VALUES " + MultiRow.placeholders(16, round.size()) + "), "
+                + "lease_until, alert_json, terms, status, attempts) AS (VALUES "
+                + MultiRow.placeholders(18, round.size()) + "), "
                 + "claimed AS (INSERT INTO alert_ids (alert_id, order_id, received_at) "
                 + "SELECT alert_id, order_id, received_at FROM v ORDER BY alert_id "
                 + "ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id), "
                 + "fresh AS (SELECT v.* FROM v JOIN claimed ON claimed.alert_id = v.alert_id), "
                 + "new_orders AS (INSERT INTO orders (" + String.join(", ", ORDER_COLUMNS) + ") "
                 + "SELECT order_id, alert_id, client_order_id, exchange, symbol, side, order_type, quantity, price, "
-                + "confidence, strategy, 'ACCEPTED', 0, received_at, ?, lease_owner, lease_until, terms FROM fresh), "
+                + "confidence, strategy, status, attempts, received_at, ?, lease_owner, lease_until, terms FROM fresh), "
                 + "new_alerts AS (INSERT INTO order_alerts (order_id, alert_json) "
                 + "SELECT order_id, alert_json FROM fresh), "
-                // Ordered so each order's RECEIVED gets a smaller event id than its ACCEPTED.
+                // Ordered so each order's RECEIVED gets a smaller event id than its ACCEPTED (and that than its
+                // SUBMITTING, for an order recorded in SUBMITTING).
                 + "new_events AS (INSERT INTO order_events (order_id, status, at_millis) "
                 + "SELECT fresh.order_id, step.status, CASE WHEN step.n = 1 THEN fresh.received_at ELSE ? END "
-                + "FROM fresh CROSS JOIN (VALUES (1, 'RECEIVED'), (2, 'ACCEPTED')) AS step (n, status) "
+                + "FROM fresh CROSS JOIN (VALUES (1, 'RECEIVED'), (2, 'ACCEPTED'), (3, 'SUBMITTING')) "
+                + "AS step (n, status) WHERE step.n < 3 OR fresh.status = 'SUBMITTING' "
                 + "ORDER BY fresh.order_id, step.n) "
                 + "SELECT alert_id FROM claimed")) {
             int p = 1;
@@ -131,6 +143,8 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 ps.setLong(p++, r.leaseUntil().toEpochMilli());
                 ps.setString(p++, o.alertJson());
                 ps.setString(p++, o.terms().encode());
+                ps.setString(p++, r.status().name());
+                ps.setInt(p++, r.submitting() ? 1 : 0);
             }
             ps.setLong(p++, now);
             ps.setLong(p, now);
@@ -256,8 +270,8 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 ps.setBigDecimal(p++, o.price());
                 ps.setBigDecimal(p++, o.confidence());
                 ps.setString(p++, o.strategy());
-                ps.setString(p++, OrderStatus.ACCEPTED.name());
-                ps.setInt(p++, 0);
+                ps.setString(p++, r.status().name());
+                ps.setInt(p++, r.submitting() ? 1 : 0);
                 ps.setLong(p++, o.receivedAt().toEpochMilli());
                 ps.setLong(p++, now);
                 ps.setString(p++, r.owner());
@@ -275,10 +289,13 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
             }
             ps.executeUpdate();
         }
-        List<EventRows.Row> events = new ArrayList<>(fresh.size() * 2);
+        List<EventRows.Row> events = new ArrayList<>(fresh.size() * 3);
         for (Request r : fresh) {
             events.add(new EventRows.Row(r.order().orderId(), "RECEIVED", r.order().receivedAt().toEpochMilli(), null));
             events.add(new EventRows.Row(r.order().orderId(), OrderStatus.ACCEPTED.name(), now, null));
+            if (r.submitting()) {
+                events.add(new EventRows.Row(r.order().orderId(), OrderStatus.SUBMITTING.name(), now, null));
+            }
         }
         EventRows.insert(c, events);
     }

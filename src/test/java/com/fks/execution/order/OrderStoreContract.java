@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -448,13 +449,29 @@ abstract class OrderStoreContract {
         store.record(order("o3", "alert-3", T0), "replica-b", T0.plus(LEASE), DAY);
 
         // when
-        int released = store.releaseLeases("replica-a");
+        int released = store.releaseLeases("replica-a", Set.of());
 
         // then: claimable before the lease would have run out
         assertThat(released).isEqualTo(2);
         assertThat(store.claimExpired("replica-c", T0.plusSeconds(1), T0.plus(LEASE), 10))
                 .containsExactlyInAnyOrder("o1", "o2");
         assertThat(store.openOrders("replica-b", OrderStatus.ACCEPTED, 10)).containsExactly("o3");
+    }
+
+    @Test
+    void shouldKeepTheLeaseOfAnOrderThatMayBeOnItsWayButGiveBackOneNeverSent() {
+        // given two orders in SUBMITTING: one a worker may be sending, one recorded so and never sent
+        store.record(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY);
+        store.transition("o1", "replica-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
+        store.recordAndHandOver(order("o2", "alert-2", T0), "replica-a", T0.plus(LEASE), DAY, true, r -> { });
+        store.transition("o2", "replica-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
+        assertThat(store.findForExecution("o2").orElseThrow().status()).isEqualTo(OrderStatus.SUBMITTING);
+
+        // when the draining replica names the second as never sent
+        store.releaseLeases("replica-a", Set.of("o2"));
+
+        // then only that one is claimable before its lease runs out
+        assertThat(store.claimExpired("replica-b", T0.plusSeconds(1), T0.plus(LEASE), 10)).containsExactly("o2");
     }
 
     @Test

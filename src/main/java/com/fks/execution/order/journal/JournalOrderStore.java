@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -267,17 +268,22 @@ public final class JournalOrderStore implements OrderStore {
     }
 
     @Override
-    public int releaseLeases(String owner) {
+    public int releaseLeases(String owner, Set<String> neverSent) {
         int released = 0;
         Core core = core();
         for (LiveOrder o : core.live.values()) {
-            if (owner.equals(o.leaseOwner()) && !o.status().isFinal() && o.status() != OrderStatus.SUBMITTING) {
-                core.live.computeIfPresent(o.order().orderId(), (id, cur) -> owner.equals(cur.leaseOwner())
-                        && cur.status() != OrderStatus.SUBMITTING ? cur.leased(null, null) : cur);
+            String id = o.order().orderId();
+            if (owner.equals(o.leaseOwner()) && !o.status().isFinal() && releasable(o, neverSent)) {
+                core.live.computeIfPresent(id, (k, cur) -> owner.equals(cur.leaseOwner()) && releasable(cur, neverSent)
+                        ? cur.leased(null, null) : cur);
                 released++;
             }
         }
         return released;
+    }
+
+    private static boolean releasable(LiveOrder o, Set<String> neverSent) {
+        return o.status() != OrderStatus.SUBMITTING || neverSent.contains(o.order().orderId());
     }
 
     @Override
