@@ -109,7 +109,7 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ConcurrentHashMap<String, Boolean> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Throwable> lastUnknown = new ConcurrentHashMap<>();
     /**
-     * Orders the store marked SUBMITTING with their acceptance ({@link OrderStore#recordForSending}) that this
+     * Orders the store marked SUBMITTING with their acceptance ({@link OrderStore#recordAndHandOver}) that this
      * process has not yet handed to their exchange: sent without asking the exchange first. An order whose send
      * was tried, or that a restart finds in SUBMITTING, is not here and is reconciled as any other.
      */
@@ -175,7 +175,7 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     /**
-     * Whether intake may record the order with its step to SUBMITTING ({@link OrderStore#recordForSending}): an
+     * Whether intake may record the order with its step to SUBMITTING ({@link OrderStore#recordAndHandOver}): an
      * entry sent as it is (no size to resolve from a balance, a position or a limit price), to an exchange this
      * process has, whose circuit breaker is closed, while trading is not halted. Anything else takes that step
      * here, after the checks it needs.

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The order store on JDBC; the SQL is the common subset of H2 and PostgreSQL, but for the group writes of
@@ -36,6 +36,8 @@ public final class JdbcOrderStore implements OrderStore {
             + ") AS expired ORDER BY received_at LIMIT ?";
     /** Far more than the engine's queue holds; past it, the engine reads those orders from the database. */
     static final int MAX_JUST_RECORDED = 10_000;
+    /** Order ids a lease hand-back names in one statement. */
+    private static final int RELEASE_SLICE = 1_000;
 
     private final DataSource dataSource;
     private final AutoCloseable onClose;
@@ -284,19 +286,22 @@ public final class JdbcOrderStore implements OrderStore {
 
     @Override
     public int releaseLeases(String owner, Set<String> neverSent) {
-        if (neverSent.isEmpty()) {
-            return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
-                    + "WHERE lease_owner = ? AND status <> 'SUBMITTING'", owner);
+        int released = update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
+                + "WHERE lease_owner = ? AND status <> 'SUBMITTING'", owner);
+        // In slices: a queue can hold up to a million orders, a statement up to 32,767 parameters.
+        List<String> ids = List.copyOf(neverSent);
+        for (int from = 0; from < ids.size(); from += RELEASE_SLICE) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + RELEASE_SLICE));
+            Object[] params = new Object[1 + slice.size()];
+            params[0] = owner;
+            for (int i = 0; i < slice.size(); i++) {
+                params[i + 1] = slice.get(i);
+            }
+            released += update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
+                    + "WHERE lease_owner = ? AND status = 'SUBMITTING' AND order_id IN ("
+                    + "?, ".repeat(slice.size() - 1) + "?)", params);
         }
-        Object[] params = new Object[1 + neverSent.size()];
-        params[0] = owner;
-        int i = 1;
-        for (String id : neverSent) {
-            params[i++] = id;
-        }
-        return update("releasing leases", "UPDATE orders SET lease_owner = NULL, lease_until = NULL "
-                + "WHERE lease_owner = ? AND (status <> 'SUBMITTING' OR order_id IN ("
-                + "?, ".repeat(neverSent.size() - 1) + "?))", params);
+        return released;
     }
 
     @Override

@@ -475,6 +475,25 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldGiveBackMoreNeverSentOrdersThanOneStatementNames() {
+        // given more orders recorded in SUBMITTING and never sent than a statement takes ids (1,000)
+        Set<String> neverSent = new java.util.HashSet<>();
+        for (int i = 0; i < 2_001; i++) {
+            RecordResult r = store.recordAndHandOver(order("o" + i, "alert-" + i, T0), "replica-a", T0.plus(LEASE),
+                    DAY, true, x -> { });
+            if (r instanceof RecordResult.Recorded recorded && recorded.submitting()) {
+                neverSent.add(recorded.orderId());
+            }
+        }
+
+        // when
+        store.releaseLeases("replica-a", neverSent);
+
+        // then every one of them is claimable at once
+        assertThat(store.claimExpired("replica-b", T0.plusSeconds(1), T0.plus(LEASE), 5_000)).hasSize(2_001);
+    }
+
+    @Test
     void shouldCountAnAttemptWithoutChangingTheStatus() {
         // given
         store.record(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY);
