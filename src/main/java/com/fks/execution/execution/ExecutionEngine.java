@@ -189,14 +189,9 @@ public final class ExecutionEngine implements AutoCloseable {
         return exchange != null && exchange.state() == io.github.resilience4j.circuitbreaker.CircuitBreaker.State.CLOSED;
     }
 
-    /** Hands over a recorded order; its reservation travels with it. */
-    public void submit(String orderId) {
-        submit(orderId, false);
-    }
-
     /**
-     * Hands over a recorded order; {@code unsentSubmitting}: the store recorded it in SUBMITTING
-     * ({@link RecordResult.Recorded#submitting}), so it goes to its exchange without a look-up first.
+     * Hands over a recorded order; its reservation travels with it. {@code unsentSubmitting}: the store recorded it
+     * in SUBMITTING ({@link RecordResult.Recorded#submitting}), so it goes to its exchange without a look-up first.
      */
     public void submit(String orderId, boolean unsentSubmitting) {
         if (unsentSubmitting) {
