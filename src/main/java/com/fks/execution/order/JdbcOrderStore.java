@@ -97,7 +97,7 @@ public final class JdbcOrderStore implements OrderStore {
     private RecordResult record(RecordBatch.Request request) {
         RecordResult result = writer.write("recording an order", records, request);
         if (result instanceof RecordResult.Recorded && justRecorded.size() < MAX_JUST_RECORDED) {
-            justRecorded.put(request.order().orderId(), asRecorded(request.order(), request.status()));
+            justRecorded.put(request.order().orderId(), asRecorded(request));
         }
         return result;
     }
@@ -106,13 +106,13 @@ public final class JdbcOrderStore implements OrderStore {
      * The order as its row reads right after the record: ACCEPTED (or SUBMITTING, its first attempt counted),
      * times in milliseconds and numbers as {@link OrderReads} gives them.
      */
-    private static Order asRecorded(NewOrder o, OrderStatus status) {
+    private static Order asRecorded(RecordBatch.Request request) {
+        NewOrder o = request.order();
         Instant receivedAt = Instant.ofEpochMilli(o.receivedAt().toEpochMilli());
         return new Order(o.orderId(), o.alertId(), o.clientOrderId(), o.exchange(), o.symbol(), o.side(), o.type(),
                 OrderReads.plain(o.quantity()), OrderReads.plain(o.price()), OrderReads.plain(o.confidence()),
-                o.strategy(), null, status, null, null, null, null, null, status == OrderStatus.SUBMITTING ? 1 : 0,
-                receivedAt, receivedAt,
-                List.of(), o.terms());
+                o.strategy(), null, request.status(), null, null, null, null, null, request.attempts(), receivedAt,
+                receivedAt, List.of(), o.terms());
     }
 
     private static void insertEvent(Connection c, String orderId, String status, Instant at, String detail)

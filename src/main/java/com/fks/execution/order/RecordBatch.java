@@ -27,12 +27,13 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
             "received_at", "updated_at", "lease_owner", "lease_until", "terms"};
 
     record Request(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow, boolean submitting) {
-        Request(NewOrder order, String owner, Instant leaseUntil, Duration dedupWindow) {
-            this(order, owner, leaseUntil, dedupWindow, false);
-        }
-
         OrderStatus status() {
             return submitting ? OrderStatus.SUBMITTING : OrderStatus.ACCEPTED;
+        }
+
+        /** Recorded in SUBMITTING, its send counts as the first attempt. */
+        int attempts() {
+            return submitting ? 1 : 0;
         }
 
         String alertId() {
@@ -144,7 +145,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 ps.setString(p++, o.alertJson());
                 ps.setString(p++, o.terms().encode());
                 ps.setString(p++, r.status().name());
-                ps.setInt(p++, r.submitting() ? 1 : 0);
+                ps.setInt(p++, r.attempts());
             }
             ps.setLong(p++, now);
             ps.setLong(p, now);
@@ -271,7 +272,7 @@ final class RecordBatch implements GroupCommitWriter.Batch<RecordBatch.Request, 
                 ps.setBigDecimal(p++, o.confidence());
                 ps.setString(p++, o.strategy());
                 ps.setString(p++, r.status().name());
-                ps.setInt(p++, r.submitting() ? 1 : 0);
+                ps.setInt(p++, r.attempts());
                 ps.setLong(p++, o.receivedAt().toEpochMilli());
                 ps.setLong(p++, now);
                 ps.setString(p++, r.owner());
