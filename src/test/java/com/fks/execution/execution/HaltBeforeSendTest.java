@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -33,8 +34,8 @@ final class HaltBeforeSendTest {
 
     @Test
     void shouldHoldAnOrderRecordedInSubmittingWhileHaltedAndSendItOnceAfterResume() throws Exception {
-        // Every engine worker busy in a 2 s paper call, so the last two orders wait in the queue.
-        try (InProcessService service = InProcessService.start(Map.of("PAPER_LATENCY_MS", "2000",
+        // Every engine worker busy in a 5 s paper call, so the last two orders wait in the queue.
+        try (InProcessService service = InProcessService.start(Map.of("PAPER_LATENCY_MS", "5000",
                 "ADMIN_TOKEN", "admin-token-0123456789abc"))) {
             List<String> orderIds = new ArrayList<>();
             for (int i = 0; i < ExecutionEngine.WORKERS + 2; i++) {
@@ -43,6 +44,10 @@ final class HaltBeforeSendTest {
                 orderIds.add(JSON.readTree(response.body()).path("order_id").asText());
             }
             List<String> queued = orderIds.subList(ExecutionEngine.WORKERS, orderIds.size());
+            // A 202 does not mean a worker has its order yet: halting before the last worker took its own would
+            // hold that one too. Only once every worker is inside the paper call are the last two the queued ones.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> workersInPaperCall() == ExecutionEngine.WORKERS);
             assertThat(service.post("/admin/halt", "", "Authorization", ADMIN).statusCode()).isEqualTo(200);
             for (String id : queued) {
                 assertThat(order(service, id).path("status").asText()).as("recorded with its step to SUBMITTING")
@@ -69,6 +74,13 @@ final class HaltBeforeSendTest {
                 assertThat(filled.path("attempts").asInt()).isEqualTo(1);
             }
         }
+    }
+
+    private static long workersInPaperCall() {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("engine-worker-"))
+                .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("simulateLatency")))
+                .count();
     }
 
     private static JsonNode order(InProcessService service, String orderId) throws IOException {
