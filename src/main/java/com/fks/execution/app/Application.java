@@ -100,6 +100,8 @@ public final class Application implements AutoCloseable {
                 : new JdbcReplicaRegistry(dataSource, owner, settings.orderLease(), clock);
         this.rateLimiter = RateLimiters.fromSettings(settings, metrics, replicas::liveReplicas);
         preRegisterMetrics(metrics, exchanges);
+        String storeLabel = settings.database().isEmbedded() ? "journal" : "postgresql";
+        store.observeCommits(metrics.storeCommits(storeLabel)::committed);
         if (store instanceof JournalOrderStore journal) {
             metrics.gauge("execution.store.view.backlog", "Events in the journal not yet in the order view "
                     + "(embedded store); intake waits for the view at " + JournalOrderStore.VIEW_BACKLOG_BOUND,

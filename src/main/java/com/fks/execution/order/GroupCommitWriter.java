@@ -90,6 +90,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Thread writer;
     private final Duration writeTimeout;
     private volatile boolean closed;
+    private volatile CommitObserver observer = CommitObserver.NONE;
 
     public GroupCommitWriter(DataSource dataSource, String name) {
         this(dataSource, name, WRITE_TIMEOUT);
@@ -172,8 +173,14 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    /** Reports each group committed from now on. */
+    void observeCommits(CommitObserver observer) {
+        this.observer = observer;
+    }
+
     /** Runs the group in one transaction and, once it is committed, answers its callers; else says why not. */
     private Failure commitGroup(List<Pending<?, ?>> group) {
+        long begin = System.nanoTime();
         Connection c;
         try {
             c = dataSource.getConnection();
@@ -195,6 +202,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                 rollback(c);
                 return new Failure(e, false, true);
             }
+            observer.committed(group.size(), System.nanoTime() - begin);
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).complete(results[i]);
             }

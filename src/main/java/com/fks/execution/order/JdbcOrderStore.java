@@ -67,6 +67,11 @@ public final class JdbcOrderStore implements OrderStore {
         this.reads = new OrderReads(dataSource);
     }
 
+    @Override
+    public void observeCommits(CommitObserver observer) {
+        writer.observeCommits(observer);
+    }
+
     GroupCommitWriter writer() {
         return writer;
     }

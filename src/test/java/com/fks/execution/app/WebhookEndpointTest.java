@@ -30,6 +30,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -400,9 +402,20 @@ final class WebhookEndpointTest {
                 "execution_nan_replacements_total", "execution_orders_total", "execution_active_requests",
                 "execution_circuit_breaker_state{exchange=\"paper\"}", "execution_exchange_api_duration_seconds_bucket",
                 "execution_exchange_connections{exchange=\"paper\"}", "execution_order_queue_depth",
-                "execution_store_view_backlog", "execution_rate_limit_backend", "jvm_memory_used_bytes", "process_cpu_usage")) {
+                "execution_store_view_backlog", "execution_rate_limit_backend", "jvm_memory_used_bytes", "process_cpu_usage",
+                "execution_store_commit_duration_seconds_bucket{store=\"journal\",le=\"2.5E-4\"}",
+                "execution_store_committed_changes_total{store=\"journal\"}")) {
             assertThat(scrape).as(name).contains(name);
         }
+        // the accepted alert's record was one of the store's durable writes
+        Matcher changes = Pattern.compile("(?m)^execution_store_committed_changes_total\\{store=\"journal\"} (\\S+)$")
+                .matcher(scrape);
+        assertThat(changes.find()).isTrue();
+        assertThat(Double.parseDouble(changes.group(1))).isGreaterThanOrEqualTo(1);
+        Matcher writes = Pattern.compile("(?m)^execution_store_commit_duration_seconds_count\\{store=\"journal\"} (\\S+)$")
+                .matcher(scrape);
+        assertThat(writes.find()).isTrue();
+        assertThat(Double.parseDouble(writes.group(1))).isGreaterThanOrEqualTo(1);
         assertThat(scrape).contains("execution_webhook_duration_seconds_bucket{le=\"0.001\"}")
                 .contains("execution_webhook_duration_seconds_bucket{le=\"5.0\"}");
         Path file = Files.createTempFile("scrape", ".prom");

@@ -22,11 +22,13 @@ final class PromQlMetricNames {
             "execution_ip_whitelist_rejections_total",
             "execution_rate_limit_rejections_total",
             "execution_nan_replacements_total",
-            "execution_orders_total");
+            "execution_orders_total",
+            "execution_store_committed_changes_total");
     static final Set<String> HISTOGRAMS = Set.of(
             "execution_webhook_duration_seconds",
             "execution_exchange_api_duration_seconds",
-            "execution_order_ack_delay_seconds");
+            "execution_order_ack_delay_seconds",
+            "execution_store_commit_duration_seconds");
     static final Set<String> GAUGES = Set.of(
             "execution_active_requests",
             "execution_circuit_breaker_state",

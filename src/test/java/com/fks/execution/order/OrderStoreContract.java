@@ -49,6 +49,29 @@ abstract class OrderStoreContract {
     }
 
     @Test
+    void shouldReportEachDurableWriteToItsObserverBeforeItsCallerReturns() {
+        // given an observer of the store's durable writes
+        store.awaitOpen();
+        List<long[]> groups = java.util.Collections.synchronizedList(new ArrayList<>());
+        store.observeCommits((changes, nanos) -> groups.add(new long[] {changes, nanos}));
+
+        // when an order is recorded, then moved on twice, one call after the other
+        store.record(order("o1", "alert-1", T0), "replica-a", T0.plus(LEASE), DAY);
+        int afterRecord = groups.size();
+        store.transition("o1", "replica-a", OrderUpdate.of(OrderStatus.ACCEPTED, OrderStatus.SUBMITTING), T0);
+        store.transition("o1", "replica-a", OrderUpdate.of(OrderStatus.SUBMITTING, OrderStatus.FILLED), T0);
+
+        // then each call's write was reported by the time it returned, with the time it took
+        assertThat(afterRecord).as("the record's write").isGreaterThanOrEqualTo(1);
+        assertThat(groups.size()).isGreaterThanOrEqualTo(3);
+        assertThat(groups.stream().mapToLong(g -> g[0]).sum()).as("changes in all").isGreaterThanOrEqualTo(3);
+        assertThat(groups).allSatisfy(g -> {
+            assertThat(g[0]).as("changes").isPositive();
+            assertThat(g[1]).as("nanoseconds").isPositive();
+        });
+    }
+
+    @Test
     void shouldRecordAnOrderWithItsFieldsAndFirstEvents() {
         // given
         NewOrder order = order("o1", "alert-1", T0);

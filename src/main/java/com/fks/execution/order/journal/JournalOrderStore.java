@@ -1,5 +1,6 @@
 package com.fks.execution.order.journal;
 
+import com.fks.execution.order.CommitObserver;
 import com.fks.execution.order.GroupCommitWriter;
 import com.fks.execution.order.NewOrder;
 import com.fks.execution.order.Order;
@@ -340,6 +341,12 @@ public final class JournalOrderStore implements OrderStore {
         return core().projector.awaitCaughtUp(timeoutMillis);
     }
 
+    /** Applies once the store is open; until then there is nothing to report. */
+    @Override
+    public void observeCommits(CommitObserver observer) {
+        opening.thenAccept(core -> core.observer = observer);
+    }
+
     /** How many journal forces and records so far (for the benchmarks and tests). */
     public long forces() {
         return core().forces.get();
@@ -377,6 +384,7 @@ public final class JournalOrderStore implements OrderStore {
         private final LinkedBlockingQueue<Command<?>> waiting = new LinkedBlockingQueue<>();
         private final RecordFrames frames = new RecordFrames();
         private final AtomicLong forces = new AtomicLong();
+        private volatile CommitObserver observer = CommitObserver.NONE;
         private final Thread writer;
         private ViewProjector projector;
         private volatile boolean closed;
@@ -651,8 +659,10 @@ public final class JournalOrderStore implements OrderStore {
                     if (failed) {
                         journal.truncate(goodEnd);
                     }
+                    long begin = System.nanoTime();
                     journal.append(frames.frames());
                     journal.force();
+                    observer.committed(commands.size(), System.nanoTime() - begin);
                     forces.incrementAndGet();
                     failed = false;
                     goodEnd = journal.end();
