@@ -103,11 +103,11 @@ public interface OrderStore extends AutoCloseable {
 
     void setState(String name, String value, Instant at);
 
-    /** Waits until the store is open (it may open on a thread of its own); throws what made the opening fail. */
     /** Reports each durable group of this store's writes from now on (the composition root's metrics). */
     default void observeCommits(CommitObserver observer) {
     }
 
+    /** Waits until the store is open (it may open on a thread of its own); throws what made the opening fail. */
     default void awaitOpen() {
     }
 

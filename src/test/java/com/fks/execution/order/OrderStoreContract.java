@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -52,7 +53,7 @@ abstract class OrderStoreContract {
     void shouldReportEachDurableWriteToItsObserverBeforeItsCallerReturns() {
         // given an observer of the store's durable writes
         store.awaitOpen();
-        List<long[]> groups = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<long[]> groups = Collections.synchronizedList(new ArrayList<>());
         store.observeCommits((changes, nanos) -> groups.add(new long[] {changes, nanos}));
 
         // when an order is recorded, then moved on twice, one call after the other
