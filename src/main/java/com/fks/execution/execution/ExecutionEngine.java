@@ -32,7 +32,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +42,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -77,10 +75,15 @@ public final class ExecutionEngine implements AutoCloseable {
     /** A repeated alert id within this window is a duplicate; after it, a new alert. */
     public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
     /**
-     * Workers spend their time waiting: on exchanges (up to their timeouts) and on group commits. Enough of them
-     * that one slow venue does not hold up the rest, and that the commits they wait on are shared.
+     * Workers spend their time waiting: on exchanges (up to their timeouts) and on group commits. At most this
+     * many, so that one slow venue does not hold up the rest and the commits they wait on are shared; only as many
+     * as the orders in those waits need are running ({@link EngineWorkers}).
      */
     public static final int WORKERS = 64;
+    /** Workers started with the engine and kept however quiet it is: a burst this size starts no thread. */
+    static final int CORE_WORKERS = 8;
+    /** A worker beyond the core that has had no order for this long ends. */
+    static final Duration IDLE_WORKER_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * What an order out of SUBMITTING becomes once its exchange has taken it (resting, filled, or closed at once
@@ -104,7 +107,8 @@ public final class ExecutionEngine implements AutoCloseable {
     private final boolean singleProcessStore;
     private final Map<String, GuardedExchange> exchanges = new LinkedHashMap<>();
     private final Semaphore capacity;
-    private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>();
+    private final EngineWorkers workers = new EngineWorkers(CORE_WORKERS, WORKERS, IDLE_WORKER_TIMEOUT,
+            "engine-worker-");
     /** Orders queued, being worked or waiting for a retry, and whether each holds a capacity permit. */
     private final ConcurrentHashMap<String, Boolean> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Throwable> lastUnknown = new ConcurrentHashMap<>();
@@ -120,8 +124,8 @@ public final class ExecutionEngine implements AutoCloseable {
     private final ScheduledExecutorService positionsRefresher = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "position-gauges"));
     private final PositionGauges positionGauges;
-    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
+    private volatile boolean started;
     private volatile boolean claimedAtStart;
 
     public ExecutionEngine(OrderStore store, ExchangeRegistry registry, KillSwitch killSwitch, RiskCheck risk,
@@ -198,7 +202,7 @@ public final class ExecutionEngine implements AutoCloseable {
             unsent.add(orderId);
         }
         if (active.putIfAbsent(orderId, Boolean.TRUE) == null) {
-            queue.add(orderId);
+            workers.add(orderId);
         } else {
             capacity.release();
         }
@@ -206,11 +210,8 @@ public final class ExecutionEngine implements AutoCloseable {
 
     public void start() {
         running = true;
-        for (int i = 0; i < WORKERS; i++) {
-            Thread worker = daemon(this::workLoop, "engine-worker-" + i);
-            workers.add(worker);
-            worker.start();
-        }
+        started = true;
+        workers.start(this::work, () -> running);
         long leaseTick = Math.max(500, limits.lease().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::renewLeases, leaseTick, leaseTick, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::claimOrphans, singleProcessStore ? 0 : leaseTick, leaseTick,
@@ -223,31 +224,22 @@ public final class ExecutionEngine implements AutoCloseable {
                 TimeUnit.SECONDS);
     }
 
-    private void workLoop() {
-        // On drain a worker finishes the order in its hands and takes no other: what is still queued is handed
-        // back (its lease released) for another replica, or the next start, to execute at once.
-        while (running) {
-            String orderId;
-            try {
-                orderId = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (orderId == null) {
-                continue;
-            }
-            MDC.put("order_id", orderId);
-            try {
-                process(orderId);
-            } catch (StoreUnavailableException e) {
-                log.warn("store unavailable while executing; retrying the order: {}", e.getMessage());
-                later(orderId, Duration.ofSeconds(1));
-            } catch (RuntimeException e) {
-                log.error("unexpected failure while executing an order; it will be retried", e);
-                later(orderId, Duration.ofSeconds(1));
-            } finally {
-                MDC.remove("order_id");
-            }
+    /**
+     * One order in a worker's hands. On drain a worker finishes the order in its hands and takes no other: what is
+     * still queued is handed back (its lease released) for another replica, or the next start, to execute at once.
+     */
+    private void work(String orderId) {
+        MDC.put("order_id", orderId);
+        try {
+            process(orderId);
+        } catch (StoreUnavailableException e) {
+            log.warn("store unavailable while executing; retrying the order: {}", e.getMessage());
+            later(orderId, Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            log.error("unexpected failure while executing an order; it will be retried", e);
+            later(orderId, Duration.ofSeconds(1));
+        } finally {
+            MDC.remove("order_id");
         }
     }
 
@@ -607,7 +599,7 @@ public final class ExecutionEngine implements AutoCloseable {
 
     private void poll(String orderId) {
         if (running && active.putIfAbsent(orderId, Boolean.FALSE) == null) {
-            queue.add(orderId);
+            workers.add(orderId);
         }
     }
 
@@ -795,7 +787,7 @@ public final class ExecutionEngine implements AutoCloseable {
             leave(orderId);
             return;
         }
-        scheduler.schedule(() -> queue.add(orderId), delay.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> workers.add(orderId), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The order leaves this engine's hands (final, handed to the exchange, or given up to another replica). */
@@ -829,7 +821,7 @@ public final class ExecutionEngine implements AutoCloseable {
             claimedAtStart = true;
             for (String id : claimed) {
                 if (active.putIfAbsent(id, Boolean.FALSE) == null) {
-                    queue.add(id);
+                    workers.add(id);
                 }
             }
             if (!claimed.isEmpty()) {
@@ -873,21 +865,14 @@ public final class ExecutionEngine implements AutoCloseable {
      */
     public void drain(Duration timeout) {
         running = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread worker : workers) {
-            long left = deadline - System.nanoTime();
-            if (left > 0) {
-                try {
-                    worker.join(TimeUnit.NANOSECONDS.toMillis(left) + 1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
+        try {
+            workers.awaitStopped(System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         scheduler.shutdownNow();
         positionsRefresher.shutdownNow();
-        if (workers.isEmpty()) {
+        if (!started) {
             return; // never started (start-up failed): it holds no lease
         }
         try {
