@@ -21,28 +21,24 @@ class RoundTripFloorTest {
 
     @Test
     void shouldTimeEveryCallToTheLocalExchangeAndCountNoneFailed() throws Exception {
-        ExecutorService callers = Executors.newFixedThreadPool(4);
-        try (BinanceTestExchange exchange = BinanceTestExchange.start("key", "secret-0123456789")) {
-            RoundTripFloor.Window window = RoundTripFloor.run(http, callers, URI.create(exchange.baseUrl()
-                    + "/api/v3/time"), 100, 1);
+        RoundTripFloor.Window window = againstTheTestExchange("/api/v3/time", 100);
 
-            assertThat(window.failures()).isZero();
-            assertThat(window.nanos()).hasSize(100);
-            assertThat(Arrays.stream(window.nanos()).min().orElseThrow()).isPositive();
-            assertThat(window.percentiles().at(0.99)).isLessThan(Duration.ofSeconds(5).toNanos());
-        } finally {
-            callers.shutdownNow();
-        }
+        assertThat(window.failures()).isZero();
+        assertThat(window.nanos()).hasSize(100);
+        assertThat(Arrays.stream(window.nanos()).min().orElseThrow()).isPositive();
+        assertThat(window.percentiles().at(0.99)).isLessThan(Duration.ofSeconds(5).toNanos());
     }
 
     @Test
     void shouldCountAnAnswerOtherThan200AsFailed() throws Exception {
+        assertThat(againstTheTestExchange("/api/v3/no-such-endpoint", 50).failures()).isEqualTo(50);
+    }
+
+    /** One second at {@code rate} calls/s to a path of a Binance-protocol test exchange, from 4 callers. */
+    private RoundTripFloor.Window againstTheTestExchange(String path, int rate) throws InterruptedException {
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try (BinanceTestExchange exchange = BinanceTestExchange.start("key", "secret-0123456789")) {
-            RoundTripFloor.Window window = RoundTripFloor.run(http, callers, URI.create(exchange.baseUrl()
-                    + "/api/v3/no-such-endpoint"), 50, 1);
-
-            assertThat(window.failures()).isEqualTo(50);
+            return RoundTripFloor.run(http, callers, URI.create(exchange.baseUrl() + path), rate, 1);
         } finally {
             callers.shutdownNow();
         }
