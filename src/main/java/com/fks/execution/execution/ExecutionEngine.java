@@ -40,11 +40,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -75,15 +78,20 @@ public final class ExecutionEngine implements AutoCloseable {
     /** A repeated alert id within this window is a duplicate; after it, a new alert. */
     public static final Duration DEDUP_WINDOW = Duration.ofHours(24);
     /**
-     * Workers spend their time waiting: on exchanges (up to their timeouts) and on group commits. At most this
-     * many, so that one slow venue does not hold up the rest and the commits they wait on are shared; only as many
-     * as the orders in those waits need are running ({@link EngineWorkers}).
+     * Workers spend their time waiting on exchanges (up to their timeouts); they do not wait for an order's final
+     * write. At most this many, so that one slow venue does not hold up the rest; only as many as the orders in
+     * those waits need are running ({@link EngineWorkers}).
      */
     public static final int WORKERS = 64;
-    /** Workers started with the engine and kept however quiet it is: a burst this size starts no thread. */
+    /** Workers started with the engine and kept however quiet it is; more only while some are blocked. */
     static final int CORE_WORKERS = 8;
-    /** A worker beyond the core that has had no order for this long ends. */
-    static final Duration IDLE_WORKER_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * An order that waited this long for a worker starts one for each worker blocked in its task (a slow exchange
+     * call). Short tasks (a fast exchange, the step after a final write) clear a burst well within it.
+     */
+    static final Duration WORKER_STALL = Duration.ofMillis(2);
+    /** How often the workers beyond the core are counted, and those not needed (none blocked) end. */
+    static final Duration WORKER_SHRINK_EVERY = Duration.ofSeconds(5);
 
     /**
      * What an order out of SUBMITTING becomes once its exchange has taken it (resting, filled, or closed at once
@@ -107,11 +115,11 @@ public final class ExecutionEngine implements AutoCloseable {
     private final boolean singleProcessStore;
     private final Map<String, GuardedExchange> exchanges = new LinkedHashMap<>();
     private final Semaphore capacity;
-    private final EngineWorkers workers = new EngineWorkers(CORE_WORKERS, WORKERS, IDLE_WORKER_TIMEOUT,
-            "engine-worker-");
     /** Orders queued, being worked or waiting for a retry, and whether each holds a capacity permit. */
     private final ConcurrentHashMap<String, Boolean> active = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Throwable> lastUnknown = new ConcurrentHashMap<>();
+    /** Orders whose last write is on its way to disk, what follows it not yet done ({@link #finish}). */
+    private final AtomicInteger settling = new AtomicInteger();
     /**
      * Orders the store marked SUBMITTING with their acceptance ({@link OrderStore#recordAndHandOver}) that this
      * process has not yet handed to their exchange: sent without asking the exchange first. An order whose send
@@ -120,6 +128,8 @@ public final class ExecutionEngine implements AutoCloseable {
     private final Set<String> unsent = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "engine-scheduler"));
+    private final EngineWorkers workers = new EngineWorkers(CORE_WORKERS, WORKERS, WORKER_STALL, WORKER_SHRINK_EVERY,
+            scheduler, "engine-worker-");
     /** Its own thread: a position read scans a symbol's fills and must not hold up lease renewals. */
     private final ScheduledExecutorService positionsRefresher = Executors.newSingleThreadScheduledExecutor(
             r -> daemon(r, "position-gauges"));
@@ -168,6 +178,11 @@ public final class ExecutionEngine implements AutoCloseable {
         return limits.queueCapacity() - capacity.availablePermits();
     }
 
+    /** The workers running now, busy or idle. */
+    int workerThreads() {
+        return workers.threads();
+    }
+
     /** Reserves room for one order before intake records it: when there is none, intake answers 503. */
     public boolean tryReserve() {
         return running && capacity.tryAcquire();
@@ -211,7 +226,8 @@ public final class ExecutionEngine implements AutoCloseable {
     public void start() {
         running = true;
         started = true;
-        workers.start(this::work, () -> running);
+        // Draining, the workers stay until every final write in flight has had what follows it done.
+        workers.start(this::work, () -> running || settling.get() > 0);
         long leaseTick = Math.max(500, limits.lease().toMillis() / 3);
         scheduler.scheduleWithFixedDelay(this::renewLeases, leaseTick, leaseTick, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::claimOrphans, singleProcessStore ? 0 : leaseTick, leaseTick,
@@ -229,6 +245,9 @@ public final class ExecutionEngine implements AutoCloseable {
      * still queued is handed back (its lease released) for another replica, or the next start, to execute at once.
      */
     private void work(String orderId) {
+        if (!running) {
+            return; // queued when the drain began: handed back with the rest (drain)
+        }
         MDC.put("order_id", orderId);
         try {
             process(orderId);
@@ -589,12 +608,11 @@ public final class ExecutionEngine implements AutoCloseable {
         }
         OrderUpdate update = new OrderUpdate(from, to, to == OrderStatus.REJECTED ? "exchange_rejected" : null,
                 null, atExchange.exchangeOrderId(), atExchange.executedQuantity(), atExchange.averagePrice());
-        finish(order, from, update);
-        if (from == OrderStatus.SUBMITTING && to == OrderStatus.SUBMITTED) {
-            // Some venues acknowledge before they fill (Coinbase's create answer carries no fills): look again
-            // soon rather than at the next regular poll.
-            scheduler.schedule(() -> poll(order.orderId()), FIRST_LOOK.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        // Some venues acknowledge before they fill (Coinbase's create answer carries no fills): look again soon
+        // rather than at the next regular poll.
+        finish(order, update, from == OrderStatus.SUBMITTING && to == OrderStatus.SUBMITTED
+                ? () -> scheduler.schedule(() -> poll(order.orderId()), FIRST_LOOK.toMillis(), TimeUnit.MILLISECONDS)
+                : null);
     }
 
     private void poll(String orderId) {
@@ -634,8 +652,70 @@ public final class ExecutionEngine implements AutoCloseable {
     }
 
     private void finish(Order order, OrderStatus from, OrderUpdate update) {
-        settle(order, update);
+        finish(order, update, null);
+    }
+
+    /**
+     * Records the order's last transition in this engine's hands, then lets it go and runs {@code then}. The worker
+     * does not wait for the write to be durable: it goes on to the next order, and a worker takes up what follows
+     * once the store has answered. Until then the order is still active here (its queue slot held, no poll taking
+     * it up), as when the worker waited. An entry that filled records its protection first, in this thread
+     * ({@link #settle}).
+     */
+    private void finish(Order order, OrderUpdate update, Runnable then) {
+        if (Protections.wanted(order, update.to(), update.executedQuantity())) {
+            settle(order, update);
+            settled(order, then);
+            return;
+        }
+        Instant now = clock.instant();
+        CompletableFuture<Boolean> written = store.transitionAsync(order.orderId(), owner, update, now);
+        settling.incrementAndGet();
+        // A store that wrote before it returned has answered already: nothing to hand over.
+        boolean answered = written.isDone();
+        written.whenComplete((changed, failure) -> {
+            Runnable next = () -> afterWrite(order, update, now, changed, failure, then);
+            if (answered) {
+                next.run();
+            } else {
+                workers.execute(next);
+            }
+        });
+    }
+
+    /** What follows an order's final write, in a worker: as {@link #settle} after its write, then the order leaves. */
+    private void afterWrite(Order order, OrderUpdate update, Instant at, Boolean changed, Throwable failure,
+                            Runnable then) {
+        MDC.put("order_id", order.orderId());
+        try {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                // As when the worker waited: the order is looked at again (and its exchange asked) in a second.
+                log.warn("store unavailable while executing; retrying the order: {}", cause.getMessage());
+                later(order.orderId(), Duration.ofSeconds(1));
+                return;
+            }
+            if (changed) {
+                transitioned(order, update, at);
+            } else {
+                lostUnderThisReplica(order);
+            }
+            settled(order, then);
+        } catch (RuntimeException e) {
+            log.error("unexpected failure after an order's write; it will be looked at again", e);
+            later(order.orderId(), Duration.ofSeconds(1));
+        } finally {
+            settling.decrementAndGet();
+            MDC.remove("order_id");
+        }
+    }
+
+    private void settled(Order order, Runnable then) {
         leave(order.orderId());
+        if (then != null) {
+            then.run();
+        }
     }
 
     /**
@@ -650,9 +730,19 @@ public final class ExecutionEngine implements AutoCloseable {
             protect(order, update, now);
         }
         if (!store.transition(order.orderId(), owner, update, now)) {
-            log.warn("order {} changed under this replica (lease lost?); leaving it to its owner", order.orderId());
+            lostUnderThisReplica(order);
             return false;
         }
+        transitioned(order, update, now);
+        return true;
+    }
+
+    private static void lostUnderThisReplica(Order order) {
+        log.warn("order {} changed under this replica (lease lost?); leaving it to its owner", order.orderId());
+    }
+
+    /** What follows a recorded transition: the position's gauge, the SLI, the order's metrics and log line. */
+    private void transitioned(Order order, OrderUpdate update, Instant now) {
         lastUnknown.remove(order.orderId());
         if (filledSomething(update)) {
             positionGauges.filled(order.exchange(), order.symbol());
@@ -671,7 +761,6 @@ public final class ExecutionEngine implements AutoCloseable {
         } else {
             log.info("{} order {} {} on {}", order.kind().label(), order.orderId(), update.to(), order.exchange());
         }
-        return true;
     }
 
     private static boolean filledSomething(OrderUpdate update) {

@@ -117,12 +117,21 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     /** As {@link #write(String, Write)}, the request run with the others of its batch in the group. */
     public <R, T> T write(String what, Batch<R, T> batch, R request) {
+        return WriteGroups.await(enqueue(what, batch, request), what, writeTimeout);
+    }
+
+    /** As {@link #write(String, Batch, Object)}, answered by a future instead of holding the caller's thread. */
+    public <R, T> CompletableFuture<T> writeAsync(String what, Batch<R, T> batch, R request) {
+        return WriteGroups.bounded(enqueue(what, batch, request), what, writeTimeout);
+    }
+
+    private <R, T> CompletableFuture<T> enqueue(String what, Batch<R, T> batch, R request) {
         if (closed) {
             throw new StoreUnavailableException("the store is closed", null);
         }
         Pending<R, T> pending = new Pending<>(what, batch, request, new CompletableFuture<>());
         waiting.add(pending);
-        return WriteGroups.await(pending.result(), what, writeTimeout);
+        return pending.result();
     }
 
     /** Writes waiting for the next group (tests wait for it to build a group of their choosing). */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -232,6 +233,12 @@ public final class JdbcOrderStore implements OrderStore {
     public boolean transition(String orderId, String owner, OrderUpdate u, Instant at) {
         u.from().checkTransition(u.to());
         return writer.write("updating an order", transitions, new TransitionBatch.Request(orderId, owner, u, at));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> transitionAsync(String orderId, String owner, OrderUpdate u, Instant at) {
+        u.from().checkTransition(u.to());
+        return writer.writeAsync("updating an order", transitions, new TransitionBatch.Request(orderId, owner, u, at));
     }
 
     @Override

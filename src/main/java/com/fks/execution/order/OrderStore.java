@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +54,16 @@ public interface OrderStore extends AutoCloseable {
      * false (and changes nothing) otherwise. A final status releases the lease.
      */
     boolean transition(String orderId, String owner, OrderUpdate update, Instant at);
+
+    /**
+     * {@link #transition}, answered without holding the caller's thread while the change is made durable: the
+     * future completes once it is (on the store's writer thread, so what follows should be handed on), or fails
+     * with a {@link StoreUnavailableException} where {@code transition} would throw one (a closed store throws it
+     * at once). A store that cannot do better makes the change before it returns.
+     */
+    default CompletableFuture<Boolean> transitionAsync(String orderId, String owner, OrderUpdate update, Instant at) {
+        return CompletableFuture.completedFuture(transition(orderId, owner, update, at));
+    }
 
     /** Notes one more attempt (and why) without changing the status. */
     void recordAttempt(String orderId, String owner, String detail, Instant at);

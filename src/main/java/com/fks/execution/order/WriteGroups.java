@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,16 +40,39 @@ public final class WriteGroups {
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                throw unavailable;
-            }
-            throw new StoreUnavailableException("store failed while " + what + ": " + e.getCause(), e.getCause());
+            throw unavailable(e.getCause(), what, timeout);
         } catch (TimeoutException e) {
-            throw new StoreUnavailableException("the store did not make " + what + " durable within "
-                    + timeout.toMillis() + " ms", e);
+            throw unavailable(e, what, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while " + what, e);
         }
+    }
+
+    /**
+     * As {@link #await}, for a caller that does not wait: the result once its group is durable, or failed with a
+     * {@link StoreUnavailableException} (wrapped in a {@link CompletionException}) when the
+     * write failed or was not durable within {@code timeout}. Completed on the writer's thread (or the timer's).
+     */
+    public static <T> CompletableFuture<T> bounded(CompletableFuture<T> result, String what, Duration timeout) {
+        return result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((value, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw unavailable(cause, what, timeout);
+            }
+            return value;
+        });
+    }
+
+    private static StoreUnavailableException unavailable(Throwable cause, String what, Duration timeout) {
+        if (cause instanceof StoreUnavailableException unavailable) {
+            return unavailable;
+        }
+        if (cause instanceof TimeoutException) {
+            return new StoreUnavailableException("the store did not make " + what + " durable within "
+                    + timeout.toMillis() + " ms", cause);
+        }
+        return new StoreUnavailableException("store failed while " + what + ": " + cause, cause);
     }
 }

@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,16 +18,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class EngineWorkersTest {
+    private static final Duration STALL = Duration.ofMillis(2);
     private volatile boolean running = true;
     private final CountDownLatch release = new CountDownLatch(1);
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final List<String> done = new CopyOnWriteArrayList<>();
     private final AtomicInteger mostAtOnce = new AtomicInteger();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
     @AfterEach
     void stop() {
         running = false;
         release.countDown();
+        timer.shutdownNow();
     }
 
     private void holdUntilReleased(String orderId) {
@@ -46,7 +51,7 @@ class EngineWorkersTest {
 
     @Test
     void shouldStartTheCoreAtOnceAndNoMoreWhileNothingIsQueued() throws InterruptedException {
-        EngineWorkers workers = new EngineWorkers(3, 10, Duration.ofSeconds(60), "test-core-");
+        EngineWorkers workers = new EngineWorkers(3, 10, STALL, Duration.ofSeconds(60), timer, "test-core-");
         workers.start(this::holdUntilReleased, () -> running);
 
         Thread.sleep(300);
@@ -55,8 +60,8 @@ class EngineWorkersTest {
     }
 
     @Test
-    void shouldStartAThreadForEachOrderWaitingWhileEveryWorkerIsBusyUpToTheMaximum() {
-        EngineWorkers workers = new EngineWorkers(2, 6, Duration.ofSeconds(60), "test-grow-");
+    void shouldStartAThreadForEachOrderThatWaitedTheStallWhileEveryWorkerIsBusyUpToTheMaximum() {
+        EngineWorkers workers = new EngineWorkers(2, 6, STALL, Duration.ofSeconds(60), timer, "test-grow-");
         workers.start(this::holdUntilReleased, () -> running);
 
         for (int i = 0; i < 7; i++) {
@@ -74,8 +79,24 @@ class EngineWorkersTest {
     }
 
     @Test
-    void shouldEndTheThreadsBeyondTheCoreThatIdledPastTheTimeout() {
-        EngineWorkers workers = new EngineWorkers(2, 8, Duration.ofMillis(300), "test-idle-");
+    void shouldStartNoThreadForABurstOfShortTasksThatTheBusyWorkersClearWithinTheStall() {
+        // A stall long enough that a loaded machine's scheduling does not reach it: 500 short tasks take well under.
+        EngineWorkers workers = new EngineWorkers(2, 16, Duration.ofMillis(500), Duration.ofSeconds(60), timer,
+                "test-burst-");
+        workers.start(done::add, () -> running);
+
+        for (int i = 0; i < 500; i++) {
+            workers.add("o" + i);
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 500);
+        assertThat(workers.threads()).isEqualTo(2);
+        assertThat(threadsNamed("test-burst-")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldEndTheThreadsBeyondTheCoreOnceNoWorkerIsBlocked() {
+        EngineWorkers workers = new EngineWorkers(2, 8, STALL, Duration.ofMillis(300), timer, "test-idle-");
         workers.start(this::holdUntilReleased, () -> running);
         for (int i = 0; i < 8; i++) {
             workers.add("o" + i);
@@ -91,8 +112,46 @@ class EngineWorkersTest {
     }
 
     @Test
+    void shouldEndTheThreadsBeyondTheCoreWhileShortTasksKeepEveryOneOfThemBusyInTurn() throws Exception {
+        EngineWorkers workers = new EngineWorkers(2, 8, STALL, Duration.ofMillis(300), timer, "test-stream-");
+        AtomicInteger shortDone = new AtomicInteger();
+        workers.start(id -> {
+            if (id.startsWith("slow")) {
+                holdUntilReleased(id);
+            } else {
+                shortDone.incrementAndGet();
+            }
+        }, () -> running);
+        for (int i = 0; i < 8; i++) {
+            workers.add("slow" + i);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> inHand.size() == 8);
+        release.countDown();
+
+        // A short task every millisecond for 4 s: the queue hands them to every worker in turn, so none is idle long.
+        AtomicInteger sent = new AtomicInteger();
+        Thread stream = new Thread(() -> {
+            long end = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+            while (System.nanoTime() < end) {
+                workers.add("short" + sent.getAndIncrement());
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        stream.start();
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> workers.threads() == 2 && threadsNamed("test-stream-") == 2);
+        assertThat(stream.isAlive()).as("back to the core while the stream still runs").isTrue();
+        stream.join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> shortDone.get() == sent.get());
+    }
+
+    @Test
     void shouldEndEveryThreadOnceStoppedAndStartNoneAfter() throws InterruptedException {
-        EngineWorkers workers = new EngineWorkers(4, 8, Duration.ofSeconds(60), "test-stop-");
+        EngineWorkers workers = new EngineWorkers(4, 8, STALL, Duration.ofSeconds(60), timer, "test-stop-");
         workers.start(this::holdUntilReleased, () -> running);
 
         running = false;

@@ -219,6 +219,12 @@ public final class JournalOrderStore implements OrderStore {
     }
 
     @Override
+    public CompletableFuture<Boolean> transitionAsync(String orderId, String owner, OrderUpdate update, Instant at) {
+        update.from().checkTransition(update.to());
+        return core().submitAsync(new TransitionCommand(orderId, owner, update, at));
+    }
+
+    @Override
     public void recordAttempt(String orderId, String owner, String detail, Instant at) {
         core().submit(new AttemptCommand(orderId, owner, detail, at));
     }
@@ -569,11 +575,19 @@ public final class JournalOrderStore implements OrderStore {
         }
 
         <T> T submit(Command<T> command) {
+            return WriteGroups.await(enqueue(command), command.what, GroupCommitWriter.WRITE_TIMEOUT);
+        }
+
+        <T> CompletableFuture<T> submitAsync(Command<T> command) {
+            return WriteGroups.bounded(enqueue(command), command.what, GroupCommitWriter.WRITE_TIMEOUT);
+        }
+
+        private <T> CompletableFuture<T> enqueue(Command<T> command) {
             if (closed) {
                 throw new StoreUnavailableException("the store is closed", null);
             }
             waiting.add(command);
-            return WriteGroups.await(command.result, command.what, GroupCommitWriter.WRITE_TIMEOUT);
+            return command.result;
         }
 
         private void writeLoop() {
