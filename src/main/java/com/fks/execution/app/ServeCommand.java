@@ -1,5 +1,6 @@
 package com.fks.execution.app;
 
+import ch.qos.logback.classic.LoggerContext;
 import com.fks.execution.config.Settings;
 import com.fks.execution.config.SettingsLoader;
 import org.slf4j.Logger;
@@ -9,9 +10,11 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
-/** Runs the service until SIGTERM or SIGINT, then drains and exits 0. */
+/**
+ * Runs the service until SIGTERM or SIGINT, then drains and exits 0; a second signal, or a drain past its deadline,
+ * ends it at once ({@link StopSignals}).
+ */
 @Command(name = "serve", description = "Run the service (configured by environment variables; see README).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -46,14 +49,21 @@ final class ServeCommand implements Callable<Integer> {
             app.close();
             return 0;
         }
-        CountDownLatch stop = new CountDownLatch(1);
         // Handling the signals ourselves (instead of a shutdown hook) lets the drain finish and the exit code
         // be 0, which Kubernetes and systemd read as a clean stop.
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
-        stop.await();
-        log.info("signal received: draining");
+        StopSignals signals = new StopSignals(StopSignals.DRAIN_DEADLINE, ServeCommand::flushLogsAndHalt);
+        Signal.handle(new Signal("TERM"), s -> signals.received(s.getName(), s.getNumber()));
+        Signal.handle(new Signal("INT"), s -> signals.received(s.getName(), s.getNumber()));
+        signals.awaitFirst();
         app.close();
         return 0;
+    }
+
+    /** The log is written by a background appender: flushed first, so the line that says why is not lost. */
+    private static void flushLogsAndHalt(int status) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
+            logs.stop();
+        }
+        Runtime.getRuntime().halt(status);
     }
 }

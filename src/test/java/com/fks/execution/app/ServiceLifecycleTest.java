@@ -62,6 +62,41 @@ final class ServiceLifecycleTest {
     }
 
     @Test
+    void shouldStopAtOnceOnCtrlCDuringTheDrainAndLoseNothing() throws Exception {
+        Path dataDir;
+        String orderId;
+        // A paper exchange call takes 4 s: the drain waits for the one in progress, and the SIGINT comes first.
+        try (ServiceProcess service = ServiceProcess.start(Map.of("PAPER_LATENCY_MS", "4000"))) {
+            dataDir = service.dataDir();
+            HttpResponse<String> accepted = service.postWebhook(Alerts.valid(Alerts.uniqueId()));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            orderId = json(accepted).path("order_id").asText();
+            Thread.sleep(300);
+
+            ProcessHandle.of(service.pid()).orElseThrow().destroy();
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> service.get("/ready").statusCode() == 503);
+            long interrupted = System.nanoTime();
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(service.pid())).start().waitFor()).isZero();
+            ProcessHandle process = ProcessHandle.of(service.pid()).orElseThrow();
+            int exit = service.stop(Duration.ofSeconds(2));
+
+            assertThat(exit).as("128 + SIGINT, not the drain's 0").isEqualTo(130);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - interrupted)).isLessThan(2_000);
+            assertThat(process.isAlive()).isFalse();
+            assertThat(service.output()).contains("SIGINT received again: stopping now, without finishing the drain");
+
+            service.restart();
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(service.get("/orders/" + orderId)),
+                    o -> o.path("status").asText().equals("FILLED"));
+            assertThat(service.stop()).isZero();
+        }
+        // The paper exchange's own book, read with the service stopped: the one alert made one fill.
+        assertThat(ServiceRecords.paperFills(dataDir)).extracting(PaperBook.Fill::clientOrderId)
+                .containsExactly("fks" + orderId);
+    }
+
+    @Test
     void shouldKeepDeduplicatingAcrossARestart() throws Exception {
         try (ServiceProcess service = ServiceProcess.start(Map.of())) {
             String body = Alerts.valid(Alerts.uniqueId());

@@ -178,7 +178,7 @@ final class ContainerImageIT {
         assertThat(stoppedIn).as("SIGTERM to exit, ms").isLessThan(grace * 1000);
         // (conmon may write the last lines to the container's log a moment after the exit)
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Podman.run("logs", service.name()).output())
-                .contains("signal received: draining").contains("draining: no new webhooks").contains("\"stopped\""));
+                .contains("SIGTERM received: draining").contains("draining: no new webhooks").contains("\"stopped\""));
     }
 
     @Test
