@@ -25,7 +25,11 @@ import java.util.Locale;
  * alert due (the --out file's due_at, same machine, same clock). The acknowledgement is the order's first step
  * the engine counts as one (submitted, filled, partially filled or canceled).
  * <p>
- * Usage: {@code AckLatency BASE_URL OUT_FILE [MAX_ORDERS]}. Prints one line for people, then one
+ * With the service's collector log (GC_LOG, {@code -Xlog:gc:file=F:utctime}) it also prints the collector's
+ * pauses in the window (from the first alert due to the last acknowledgement) and how many of the slowest
+ * alerts (due -> acknowledged at or above its p99) waited through one of them, on its key=value line.
+ * <p>
+ * Usage: {@code AckLatency BASE_URL OUT_FILE [MAX_ORDERS] [GC_LOG]}. Prints one line for people, then one
  * {@code key=value} line for the script.
  */
 public final class AckLatency {
@@ -36,12 +40,18 @@ public final class AckLatency {
     private record Sent(String orderId, Instant due) {
     }
 
+    record Waited(Instant due, Instant ack) {
+        long micros() {
+            return Duration.between(due, ack).toNanos() / 1_000;
+        }
+    }
+
     private AckLatency() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: AckLatency BASE_URL OUT_FILE [MAX_ORDERS]");
+            System.err.println("usage: AckLatency BASE_URL OUT_FILE [MAX_ORDERS] [GC_LOG]");
             System.exit(2);
         }
         String base = args[0];
@@ -62,6 +72,7 @@ public final class AckLatency {
         List<Long> fromReceived = new ArrayList<>();
         List<Long> fromDue = new ArrayList<>();
         List<Long> dueToReceived = new ArrayList<>();
+        List<Waited> waits = new ArrayList<>();
         List<Sent> pending = sent;
         long settleUntil = System.nanoTime() + SETTLE.toNanos();
         while (true) {
@@ -89,6 +100,7 @@ public final class AckLatency {
                 if (s.due() != null) {
                     fromDue.add(Duration.between(s.due(), ack).toNanos() / 1_000);
                     dueToReceived.add(Duration.between(s.due(), received).toNanos() / 1_000);
+                    waits.add(new Waited(s.due(), ack));
                 }
             }
             pending = notYet;
@@ -106,10 +118,28 @@ public final class AckLatency {
                         + " alert due -> acknowledged %s; alert due -> received %s (order timestamps have millisecond"
                         + " resolution)%n", sent.size(), SETTLE.toSeconds(), pending.size(), describe(fromReceived),
                 describe(fromDue), describe(dueToReceived));
+        String gc = args.length > 3 ? " " + collector(GcPauses.read(Path.of(args[3])), waits) : "";
         System.out.printf(Locale.ROOT, "orders=%d unacknowledged=%d received_p50_ms=%s received_p99_ms=%s"
-                        + " due_p50_ms=%s due_p99_ms=%s due_received_p99_ms=%s%n", sent.size(), pending.size(),
+                        + " due_p50_ms=%s due_p99_ms=%s due_received_p99_ms=%s%s%n", sent.size(), pending.size(),
                 ms(fromReceived, 0.50), ms(fromReceived, 0.99), ms(fromDue, 0.50), ms(fromDue, 0.99),
-                ms(dueToReceived, 0.99));
+                ms(dueToReceived, 0.99), gc);
+    }
+
+    /**
+     * The collector's pauses from the first alert due to the last acknowledgement, and how many of the alerts at
+     * or above the p99 of due -> acknowledged waited through one: "gc_... slow=N slow_through_gc=K".
+     */
+    static String collector(GcPauses gc, List<Waited> waits) {
+        if (waits.isEmpty()) {
+            return "gc_pauses=- slow=0 slow_through_gc=0";
+        }
+        Instant from = waits.stream().map(Waited::due).min(Instant::compareTo).orElseThrow();
+        Instant to = waits.stream().map(Waited::ack).max(Instant::compareTo).orElseThrow();
+        List<Long> sorted = waits.stream().map(Waited::micros).sorted().toList();
+        long p99 = sorted.get(Math.max(0, (int) Math.ceil(0.99 * sorted.size()) - 1));
+        List<Waited> slow = waits.stream().filter(w -> w.micros() >= p99).toList();
+        long through = slow.stream().filter(w -> gc.anyWithin(w.due(), w.ack())).count();
+        return gc.within(from, to).keys() + " slow=" + slow.size() + " slow_through_gc=" + through;
     }
 
     private static String describe(List<Long> sorted) {
