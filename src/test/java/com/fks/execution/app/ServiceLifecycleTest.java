@@ -68,6 +68,12 @@ final class ServiceLifecycleTest {
         // A paper exchange call takes 4 s: the drain waits for the one in progress, and the SIGINT comes first.
         try (ServiceProcess service = ServiceProcess.start(Map.of("PAPER_LATENCY_MS", "4000"))) {
             dataDir = service.dataDir();
+            // A process started with SIGINT ignored (a background job of a shell without job control, e.g.
+            // `cmd &` in a script) passes that on, and the JVM then installs no handler: such a service cannot
+            // see Ctrl-C, as POSIX intends. Say so rather than fail on a timeout below.
+            assertThat(sigintIgnored(service.pid())).as("SIGINT is ignored by the process that runs the tests (a "
+                    + "background job without job control), so the service cannot receive Ctrl-C: run the tests in "
+                    + "the foreground, or from a shell with job control (set -m)").isFalse();
             HttpResponse<String> accepted = service.postWebhook(Alerts.valid(Alerts.uniqueId()));
             assertThat(accepted.statusCode()).isEqualTo(202);
             orderId = json(accepted).path("order_id").asText();
@@ -200,5 +206,12 @@ final class ServiceLifecycleTest {
             assertThat(first.get("/ready").statusCode()).isEqualTo(200);
             assertThat(first.postWebhook(Alerts.valid(Alerts.uniqueId())).statusCode()).isEqualTo(202);
         }
+    }
+
+    /** Bit 2 of the process's ignored-signal mask ({@code SigIgn} in /proc/PID/status, hexadecimal). */
+    private static boolean sigintIgnored(long pid) throws IOException {
+        String mask = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).strip();
+        return (new java.math.BigInteger(mask, 16).longValue() & (1L << (2 - 1))) != 0;
     }
 }
