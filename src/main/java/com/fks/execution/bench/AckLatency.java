@@ -136,7 +136,7 @@ public final class AckLatency {
         Instant from = waits.stream().map(Waited::due).min(Instant::compareTo).orElseThrow();
         Instant to = waits.stream().map(Waited::ack).max(Instant::compareTo).orElseThrow();
         List<Long> sorted = waits.stream().map(Waited::micros).sorted().toList();
-        long p99 = sorted.get(Math.max(0, (int) Math.ceil(0.99 * sorted.size()) - 1));
+        long p99 = at(sorted, 0.99);
         List<Waited> slow = waits.stream().filter(w -> w.micros() >= p99).toList();
         long through = slow.stream().filter(w -> gc.anyWithin(w.due(), w.ack())).count();
         return gc.within(from, to).keys() + " slow=" + slow.size() + " slow_through_gc=" + through;
@@ -154,7 +154,12 @@ public final class AckLatency {
         if (sorted.isEmpty()) {
             return "-";
         }
+        return String.format(Locale.ROOT, "%.1f", at(sorted, quantile) / 1000.0);
+    }
+
+    /** The value at a quantile of a sorted, non-empty list (nearest rank). */
+    private static long at(List<Long> sorted, double quantile) {
         int index = (int) Math.ceil(quantile * sorted.size()) - 1;
-        return String.format(Locale.ROOT, "%.1f", sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1000.0);
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }
