@@ -208,10 +208,10 @@ final class ServiceLifecycleTest {
         }
     }
 
-    /** Bit 2 of the process's ignored-signal mask ({@code SigIgn} in /proc/PID/status, hexadecimal). */
+    /** SIGINT (signal 2, bit 1) in the process's ignored-signal mask ({@code SigIgn} in /proc/PID/status, hex). */
     private static boolean sigintIgnored(long pid) throws IOException {
         String mask = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow().substring("SigIgn:".length()).strip();
-        return (new java.math.BigInteger(mask, 16).longValue() & (1L << (2 - 1))) != 0;
+        return (Long.parseUnsignedLong(mask, 16) & (1L << 1)) != 0;
     }
 }
